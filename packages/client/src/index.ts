@@ -1,0 +1,35 @@
+export type {
+  ApiErrorBody,
+  ListWorkflowInstancesParams,
+  OffsetUnit,
+  WorkflowData,
+  WorkflowInstance,
+  WorkflowStatus,
+} from "@workflows-kit/types";
+export { workflowStatuses } from "@workflows-kit/types";
+export {
+  type CallOptions,
+  createWorkflowsClient,
+  type DateInput,
+  type IterateWorkflowInstancesInput,
+  type ListWorkflowInstancesInput,
+  type WorkflowsClient,
+  type WorkflowsClientOptions,
+} from "./client.js";
+export {
+  AuthenticationError,
+  BadRequestError,
+  ErrorCode,
+  InternalServerError,
+  InvalidParameterError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RequestSummary,
+  WorkflowsAbortError,
+  WorkflowsApiError,
+  WorkflowsConnectionError,
+  WorkflowsError,
+  WorkflowsTimeoutError,
+} from "./errors.js";
