@@ -9,13 +9,7 @@ import {
   type WorkflowInstance,
 } from "@workflows-kit/types";
 import createClient, { type Client } from "openapi-fetch";
-import {
-  excerpt,
-  InvalidParameterError,
-  InvalidResponseError,
-  redactUrl,
-  WorkflowsApiError,
-} from "./errors.js";
+import { excerpt, InvalidParameterError, InvalidResponseError, WorkflowsApiError } from "./errors.js";
 import { walkPages } from "./pagination.js";
 import { createTransport } from "./transport.js";
 import { validateParameters } from "./validate.js";
@@ -93,18 +87,6 @@ export interface WorkflowsClient {
 const PATH = listWorkflowInstancesOperation.path;
 const DEFAULT_PAGE_SIZE = listWorkflowInstancesParameters.limit.schema.default;
 
-/** Strict path encoding: every reserved character is escaped, and `$` in a value is never a pattern. */
-function encodePathParameters(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(/\{([^{}]+)\}/g, (match, name: string) =>
-    name in params
-      ? encodeURIComponent(String(params[name])).replace(
-          /[!'()*]/g,
-          (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-        )
-      : match,
-  );
-}
-
 function toWireDate(name: string, value: DateInput | undefined): string | undefined {
   if (!(value instanceof Date)) return value;
   if (Number.isNaN(value.getTime())) throw new InvalidParameterError(name, value, "is an invalid Date");
@@ -131,12 +113,36 @@ function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams
   return wire as ListWorkflowInstancesParams;
 }
 
-function positiveOption(name: string, value: number | undefined, fallback: number, min = 0): number {
+// setTimeout overflows above 2^31-1 ms and fires at once, so no wait may exceed it.
+const MAX_DELAY_MS = 2_147_483_647;
+
+function delayOption(name: string, value: number | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < min) {
-    throw new InvalidParameterError(name, value, `must be a number >= ${min}`);
+  if (typeof value !== "number" || Number.isNaN(value) || value < min || value > MAX_DELAY_MS) {
+    throw new InvalidParameterError(
+      name,
+      value,
+      `must be a number of milliseconds from ${min} to ${MAX_DELAY_MS}`,
+    );
   }
   return value;
+}
+
+function baseUrlOption(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new InvalidParameterError("baseUrl", baseUrl, "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidParameterError("baseUrl", baseUrl, "must be an absolute http(s) URL");
+  }
+  if (url.username || url.password) {
+    // fetch would echo the whole URL, password included, in its TypeError.
+    throw new InvalidParameterError("baseUrl", "<redacted>", "must not contain credentials (use apiKey)");
+  }
+  return baseUrl;
 }
 
 /** Creates a client for the 8x8 Automation workflow-instances API. */
@@ -150,21 +156,21 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     throw new InvalidParameterError("offsetUnit", offsetUnit, 'must be "items" or "pages"');
   }
   const validate = options.validate ?? true;
-  const maxRetries = positiveOption("maxRetries", options.maxRetries, 2);
-  if (!Number.isInteger(maxRetries))
-    throw new InvalidParameterError("maxRetries", maxRetries, "must be an integer");
+  const maxRetries = options.maxRetries ?? 2;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new InvalidParameterError("maxRetries", maxRetries, "must be an integer >= 0");
+  }
   const baseFetch = options.fetch ?? globalThis.fetch;
   const raw = createClient<paths>({
-    baseUrl: options.baseUrl ?? servers[0],
-    pathSerializer: encodePathParameters,
+    baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
     fetch: createTransport({
       apiKey: options.apiKey,
       fetch: (input, init) => baseFetch(input, init),
       maxRetries,
-      timeoutMs: positiveOption("timeoutMs", options.timeoutMs, 30_000, 1),
-      retryBaseDelayMs: positiveOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
-      retryMaxDelayMs: positiveOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
-      maxRetryAfterMs: positiveOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
+      timeoutMs: delayOption("timeoutMs", options.timeoutMs, 30_000, 1),
+      retryBaseDelayMs: delayOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
+      retryMaxDelayMs: delayOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
+      maxRetryAfterMs: delayOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
     }),
   });
 
@@ -178,9 +184,10 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
       parseAs: "text",
       ...(call.signal ? { signal: call.signal } : {}),
     });
-    const request = { method: "GET", url: redactUrl(response.url || "") };
+    const request = { method: "GET", url: response.url };
     if (!response.ok) {
-      const text = typeof error === "string" ? error : JSON.stringify(error ?? "");
+      // openapi-fetch gives `undefined` for an empty body with Content-Length: 0 (JSON.stringify("") is '""').
+      const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
       throw WorkflowsApiError.from(request, response, text);
     }
     let page: unknown;

@@ -22,19 +22,6 @@ export function excerpt(text: string): string {
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
 }
 
-/** Drops user-info (`user:pass@`) from a URL so credentials in a base URL never reach an error. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
 /** Base class of every error this package throws. */
 export class WorkflowsError extends Error {
   override name = "WorkflowsError";

@@ -1,7 +1,6 @@
 import {
   parseRetryAfter,
   type RequestSummary,
-  redactUrl,
   WorkflowsAbortError,
   WorkflowsConnectionError,
   type WorkflowsError,
@@ -73,7 +72,7 @@ export function createTransport(options: TransportOptions): (request: Request) =
   }
 
   return async function send(request: Request): Promise<Response> {
-    const summary = { method: request.method, url: redactUrl(request.url) };
+    const summary = { method: request.method, url: request.url };
     for (let attempt = 0; ; attempt++) {
       if (request.signal.aborted) throw new WorkflowsAbortError(summary, request.signal.reason);
       const result = await attemptOnce(request, summary);

@@ -44,6 +44,12 @@ export interface components {
          */
         Timestamp: string;
         /**
+         * Format: uuid
+         * @description A workflow definition id, a UUID in its 36-character form.
+         * @example 5870442f-3ddd-4657-b74c-6e17308f5230
+         */
+        DefinitionId: string;
+        /**
          * @description Last known status of a workflow instance:
          *     - `Runnable`: running, waiting for an event, or pausing for a duration.
          *     - `Suspended`: suspended (usually by the suspend command); can be resumed.
@@ -81,11 +87,8 @@ export interface components {
              */
             workflowId: string;
             data: components["schemas"]["WorkflowData"];
-            /**
-             * Format: uuid
-             * @description Id of the workflow definition the instance belongs to.
-             */
-            definitionId: string;
+            /** @description Id of the workflow definition the instance belongs to. */
+            definitionId: components["schemas"]["DefinitionId"];
             /** @description Version of the workflow definition the instance belongs to. */
             version: number;
             status: components["schemas"]["WorkflowStatus"];
@@ -120,7 +123,7 @@ export interface components {
          * @description Workflow definition id (a UUID). Anything else answers `400` with `code` 1000.
          * @example 5870442f-3ddd-4657-b74c-6e17308f5230
          */
-        definitionId: string;
+        definitionId: components["schemas"]["DefinitionId"];
         /**
          * @description Number of items to include in the response (the page size).
          * @example 10

@@ -1,0 +1,202 @@
+import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
+import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
+import { afterEach, describe, expect, it } from "vitest";
+import { createWorkflowsClient, type IterateWorkflowInstancesInput } from "../src/index.js";
+
+const accountId = "acme";
+const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
+let provider: Provider | undefined;
+
+afterEach(async () => {
+  await provider?.close();
+  provider = undefined;
+});
+
+async function serve(count: number, offsetUnit?: OffsetUnit) {
+  const instances = generateInstances({ seed: count + 7, accountId, definitionId, count, versions: 1 });
+  provider = await startProvider({
+    definitions: [{ definitionId, accountId, instances }],
+    ...(offsetUnit ? { offsetUnit } : {}),
+  });
+  return { provider, instances };
+}
+
+async function walk(
+  p: Provider,
+  params: Partial<IterateWorkflowInstancesInput> = {},
+  offsetUnit?: OffsetUnit,
+) {
+  const client = createWorkflowsClient({
+    apiKey: "test-key",
+    baseUrl: p.url,
+    ...(offsetUnit ? { offsetUnit } : {}),
+  });
+  const seen: WorkflowInstance[] = [];
+  for await (const instance of client.iterateWorkflowInstances({ accountId, definitionId, ...params })) {
+    seen.push(instance);
+  }
+  return seen;
+}
+
+/** limit/offset of every request the provider saw, in order. */
+function pageRequests(p: Provider) {
+  return p.requests.map((r) => {
+    const q = new URL(r.url, "http://x").searchParams;
+    return { limit: Number(q.get("limit")), offset: Number(q.get("offset")) };
+  });
+}
+
+const ids = (list: WorkflowInstance[]) => list.map((i) => i.workflowId);
+
+describe("iterateWorkflowInstances", () => {
+  it("defaults to the spec's offset unit (pages) and counts offset in pages", async () => {
+    const { provider: p, instances } = await serve(25);
+    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    expect(client.offsetUnit).toBe("pages");
+    expect(ids(await walk(p, { pageSize: 10 }))).toEqual(ids(instances));
+    expect(pageRequests(p)).toEqual([
+      { limit: 10, offset: 0 },
+      { limit: 10, offset: 1 },
+      { limit: 10, offset: 2 },
+    ]);
+  });
+
+  it.each([
+    { name: "0 items", count: 0, pageSize: 10, requests: 1 },
+    { name: "a partial last page", count: 25, pageSize: 10, requests: 3 },
+    { name: "an exact multiple of the page size", count: 30, pageSize: 10, requests: 4 },
+    { name: "fewer items than one page", count: 3, pageSize: 10, requests: 1 },
+    { name: "the spec's default page size", count: 150, pageSize: undefined, requests: 2 },
+  ])("walks $name: every instance once, newest first", async ({ count, pageSize, requests }) => {
+    const { provider: p, instances } = await serve(count);
+    const seen = await walk(p, pageSize === undefined ? {} : { pageSize });
+    expect(ids(seen)).toEqual(ids(instances));
+    expect(p.requests).toHaveLength(requests);
+  });
+
+  it.each<{
+    unit: OffsetUnit;
+    maxItems: number;
+    pageSize: number;
+    requests: { limit: number; offset: number }[];
+  }>([
+    { unit: "pages", maxItems: 0, pageSize: 10, requests: [] },
+    { unit: "pages", maxItems: 4, pageSize: 10, requests: [{ limit: 4, offset: 0 }] },
+    {
+      unit: "pages",
+      maxItems: 25,
+      pageSize: 10,
+      requests: [
+        { limit: 10, offset: 0 },
+        { limit: 10, offset: 1 },
+        { limit: 5, offset: 4 },
+      ],
+    },
+    {
+      unit: "pages",
+      maxItems: 27,
+      pageSize: 10,
+      requests: [
+        { limit: 10, offset: 0 },
+        { limit: 10, offset: 1 },
+        { limit: 10, offset: 2 },
+      ],
+    },
+    {
+      unit: "items",
+      maxItems: 27,
+      pageSize: 10,
+      requests: [
+        { limit: 10, offset: 0 },
+        { limit: 10, offset: 10 },
+        { limit: 7, offset: 20 },
+      ],
+    },
+  ])("maxItems $maxItems ($unit): stops there and requests no page beyond it", async (c) => {
+    const { provider: p, instances } = await serve(60, c.unit);
+    const seen = await walk(p, { pageSize: c.pageSize, maxItems: c.maxItems }, c.unit);
+    expect(ids(seen)).toEqual(ids(instances.slice(0, c.maxItems)));
+    expect(pageRequests(p).map(({ limit, offset }) => ({ limit, offset }))).toEqual(c.requests);
+  });
+
+  it.each<OffsetUnit>(["pages", "items"])(
+    "walks correctly when client and server agree that offset counts %s",
+    async (unit) => {
+      const { provider: p, instances } = await serve(47, unit);
+      expect(ids(await walk(p, { pageSize: 10 }, unit))).toEqual(ids(instances));
+    },
+  );
+
+  it("yields neither skips nor repeats when instances are created during the walk", async () => {
+    const { provider: p, instances } = await serve(35);
+    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    const newest = instances[0] as WorkflowInstance;
+    const fresh = generateInstances({
+      seed: 99,
+      accountId,
+      definitionId,
+      count: 12,
+      versions: 1,
+      newest: new Date(),
+    });
+    // Same-instant inserts slip through the pinned startTimeTo; the one-page window drops them.
+    const sameInstant = generateInstances({ seed: 98, accountId, definitionId, count: 3, versions: 1 }).map(
+      (i) => ({ ...i, startedAt: newest.startedAt }),
+    );
+    const seen: WorkflowInstance[] = [];
+    let page = 0;
+    for await (const batch of client.iterateWorkflowInstancePages({
+      accountId,
+      definitionId,
+      pageSize: 10,
+    })) {
+      seen.push(...batch);
+      if (page++ === 0) p.insertInstances(definitionId, [...fresh.slice(0, 6), ...sameInstant]);
+      if (page === 2) p.insertInstances(definitionId, fresh.slice(6));
+    }
+    expect(ids(seen)).toEqual(ids(instances));
+    const later = p.requests.slice(1).map((r) => new URL(r.url, "http://x").searchParams.get("startTimeTo"));
+    expect(new Set(later)).toEqual(new Set([newest.startedAt]));
+  });
+
+  it("keeps walking the version it started on when a new version becomes the latest", async () => {
+    const { provider: p, instances } = await serve(30);
+    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    const seen: WorkflowInstance[] = [];
+    let first = true;
+    for await (const batch of client.iterateWorkflowInstancePages({
+      accountId,
+      definitionId,
+      pageSize: 10,
+    })) {
+      seen.push(...batch);
+      if (first) p.setDefinition({ definitionId, accountId, latestVersion: 2, instances });
+      first = false;
+    }
+    expect(ids(seen)).toEqual(ids(instances));
+  });
+
+  it("keeps a caller's earlier startTimeTo instead of pinning a later one", async () => {
+    const { provider: p, instances } = await serve(40);
+    const cut = (instances[15] as WorkflowInstance).startedAt;
+    const seen = await walk(p, { pageSize: 10, startTimeTo: cut });
+    expect(ids(seen)).toEqual(ids(instances.slice(15)));
+    const sent = p.requests.map((r) => new URL(r.url, "http://x").searchParams.get("startTimeTo"));
+    expect(new Set(sent)).toEqual(new Set([cut]));
+  });
+
+  it("applies filters to every page", async () => {
+    const { provider: p, instances } = await serve(120);
+    const seen = await walk(p, { pageSize: 7, status: "Complete" });
+    expect(ids(seen)).toEqual(ids(instances.filter((i) => i.status === "Complete")));
+    for (const r of p.requests)
+      expect(new URL(r.url, "http://x").searchParams.get("status")).toBe("Complete");
+  });
+
+  it("stops requesting when the consumer stops iterating", async () => {
+    const { provider: p } = await serve(100);
+    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 10 })) break;
+    expect(p.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, expect, it } from "vitest";
+import {
+  BadRequestError,
+  createWorkflowsClient,
+  InvalidParameterError,
+  type ListWorkflowInstancesInput,
+  type WorkflowsClientOptions,
+} from "../src/index.js";
+import { definitionId, ids, okHandler, rejectionOf, sendJson, serverPool } from "./support/fixtures.js";
+
+const serve = serverPool();
+const apiKey = "test-key-123";
+
+/** Bad input on purpose: the types would (rightly) refuse most of these rows. */
+const input = (params: Record<string, unknown>) => params as unknown as ListWorkflowInstancesInput;
+
+describe("invalid parameters are rejected before any request", () => {
+  it.each([
+    { name: "non-UUID definitionId", params: { definitionId: "not-a-uuid" }, parameter: "definitionId" },
+    {
+      name: "UUID with a missing digit",
+      params: { definitionId: definitionId.slice(1) },
+      parameter: "definitionId",
+    },
+    { name: "limit 0", params: { limit: 0 }, parameter: "limit" },
+    { name: "limit 501", params: { limit: 501 }, parameter: "limit" },
+    { name: "limit 1.5", params: { limit: 1.5 }, parameter: "limit" },
+    { name: 'limit "10" (a string)', params: { limit: "10" }, parameter: "limit" },
+    { name: "limit NaN", params: { limit: Number.NaN }, parameter: "limit" },
+    { name: "negative offset", params: { offset: -1 }, parameter: "offset" },
+    { name: "version 0", params: { version: 0 }, parameter: "version" },
+    { name: "unknown status", params: { status: "Running" }, parameter: "status" },
+    { name: "status in the wrong case", params: { status: "complete" }, parameter: "status" },
+    { name: "unparseable date string", params: { startTimeFrom: "yesterday" }, parameter: "startTimeFrom" },
+    { name: "date without a zone", params: { startTimeTo: "2021-06-30T00:00:00" }, parameter: "startTimeTo" },
+    {
+      name: "8 fractional digits",
+      params: { startTimeTo: "2021-06-30T00:00:00.12345678Z" },
+      parameter: "startTimeTo",
+    },
+    { name: "invalid Date object", params: { startTimeTo: new Date("nope") }, parameter: "startTimeTo" },
+    { name: "month 13", params: { startTimeFrom: "2021-13-01T00:00:00Z" }, parameter: "startTimeFrom" },
+    { name: "February 30", params: { startTimeTo: "2021-02-30T00:00:00Z" }, parameter: "startTimeTo" },
+    {
+      name: "startTimeFrom after startTimeTo",
+      params: { startTimeFrom: "2021-07-01T00:00:00Z", startTimeTo: "2021-06-30T00:00:00Z" },
+      parameter: "startTimeFrom",
+    },
+    {
+      name: "startTimeFrom after startTimeTo by 100 ns (7th fractional digit)",
+      params: { startTimeFrom: "2021-06-30T03:20:39.3857479Z", startTimeTo: "2021-06-30T03:20:39.3857478Z" },
+      parameter: "startTimeFrom",
+    },
+    {
+      name: "startTimeFrom after startTimeTo across zones",
+      params: { startTimeFrom: "2021-06-30T01:00:00.0000001Z", startTimeTo: "2021-06-30T03:00:00+02:00" },
+      parameter: "startTimeFrom",
+    },
+    {
+      name: "startTimeFrom (Date) after startTimeTo (string)",
+      params: {
+        startTimeFrom: new Date(Date.UTC(2021, 5, 30, 0, 0, 0, 1)),
+        startTimeTo: "2021-06-30T00:00:00Z",
+      },
+      parameter: "startTimeFrom",
+      // The range check runs on the wire form: the Date is reported as the string that would be sent.
+      value: "2021-06-30T00:00:00.001Z",
+    },
+    { name: "empty accountId", params: { accountId: "" }, parameter: "accountId" },
+    { name: "numeric accountId", params: { accountId: 42 }, parameter: "accountId" },
+    { name: "unknown parameter name", params: { pageSize: 10 }, parameter: "pageSize" },
+    {
+      name: "misspelt parameter name",
+      params: { startTime: "2021-06-30T00:00:00Z" },
+      parameter: "startTime",
+    },
+    { name: "missing definitionId", params: { definitionId: undefined }, parameter: "definitionId" },
+    { name: "missing accountId", params: { accountId: undefined }, parameter: "accountId" },
+  ] as { name: string; params: Record<string, unknown>; parameter: string; value?: unknown }[])(
+    "$name → InvalidParameterError($parameter)",
+    async ({ params, parameter, ...expected }) => {
+      const server = await serve(okHandler);
+      const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
+      const merged = { ...ids, ...params };
+      const error = await rejectionOf(client.listWorkflowInstances(input(merged)));
+      expect((error as object).constructor).toBe(InvalidParameterError);
+      const invalid = error as InvalidParameterError;
+      expect(invalid.name).toBe("InvalidParameterError");
+      expect(invalid.parameter).toBe(parameter);
+      expect(invalid.value).toBe(
+        "value" in expected ? expected.value : merged[parameter as keyof typeof merged],
+      );
+      expect(invalid.message).toBe(
+        `Invalid parameter \`${parameter}\`: ${invalid.reason} (got ${describeValue(invalid.value)}).`,
+      );
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it("names the spec's constraint in the reason", async () => {
+    const client = createWorkflowsClient({ apiKey, baseUrl: "http://127.0.0.1:9" });
+    const reasons = await Promise.all(
+      [{ limit: 0 }, { offset: -1 }, { version: 0 }, { definitionId: "x" }, { status: "x" }].map(
+        async (params) =>
+          (
+            (await rejectionOf(
+              client.listWorkflowInstances(input({ ...ids, ...params })),
+            )) as InvalidParameterError
+          ).reason,
+      ),
+    );
+    expect(reasons).toEqual([
+      "must be an integer from 1 to 500",
+      "must be an integer >= 0",
+      "must be an integer >= 1",
+      "must be a UUID",
+      "must be one of Runnable, Suspended, Complete, Terminated",
+    ]);
+  });
+
+  it("accepts the boundaries: limit 1 and 500, offset 0, version 1, equal start times", async () => {
+    const server = await serve(okHandler);
+    const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
+    const same = "2021-06-30T03:20:39.3857479Z";
+    await client.listWorkflowInstances({
+      ...ids,
+      limit: 1,
+      offset: 0,
+      version: 1,
+      startTimeFrom: same,
+      startTimeTo: same,
+    });
+    await client.listWorkflowInstances({ ...ids, limit: 500 });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("validate: false lets a non-UUID definitionId reach the server (for contract tests)", async () => {
+    const server = await serve((_req, res) =>
+      sendJson(res, 400, {
+        code: 1000,
+        message: "Invalid definition id.",
+        errorId: "2558ff83-c8db-4890-805e-ad64001857a1",
+        timestamp: "2021-07-13T01:28:37.66Z",
+      }),
+    );
+    const client = createWorkflowsClient({ apiKey, baseUrl: server.url, validate: false });
+    const error = await rejectionOf(
+      client.listWorkflowInstances({ accountId: "acme", definitionId: "not-a-uuid" }),
+    );
+    expect((error as object).constructor).toBe(BadRequestError);
+    expect((error as BadRequestError).code).toBe(1000);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/api/v1/accounts/acme/definitions/not-a-uuid/workflows",
+    ]);
+  });
+
+  it("validate: false still rejects an invalid Date (the URL could not carry it)", async () => {
+    const server = await serve(okHandler);
+    const client = createWorkflowsClient({ apiKey, baseUrl: server.url, validate: false });
+    const error = await rejectionOf(
+      client.listWorkflowInstances({ ...ids, startTimeFrom: new Date(Number.NaN) }),
+    );
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect((error as InvalidParameterError).parameter).toBe("startTimeFrom");
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("createWorkflowsClient", () => {
+  const secret = "sk-test-SECRET-123";
+  it.each([
+    { name: "an empty key", apiKey: "" },
+    { name: "a key with a space", apiKey: "sk-test SECRET-123" },
+    { name: "a key with a newline", apiKey: `${secret}\n` },
+    { name: "a key with a non-ASCII character", apiKey: "sk-tést-SECRET-123" },
+    { name: "a key that is not a string", apiKey: 123 },
+    { name: "no key", apiKey: undefined },
+  ])("rejects $name with InvalidParameterError(apiKey), without echoing it", ({ apiKey: key }) => {
+    let thrown: unknown;
+    try {
+      createWorkflowsClient({ apiKey: key } as unknown as WorkflowsClientOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as object | undefined)?.constructor).toBe(InvalidParameterError);
+    const invalid = thrown as InvalidParameterError;
+    expect({ parameter: invalid.parameter, value: invalid.value }).toEqual({
+      parameter: "apiKey",
+      value: "<redacted>",
+    });
+    expect(invalid.message).toBe(
+      'Invalid parameter `apiKey`: must be a non-empty string of visible ASCII (got "<redacted>").',
+    );
+    expect(`${invalid.message}${invalid.stack}${JSON.stringify(invalid)}`).not.toContain("SECRET");
+  });
+
+  it.each([
+    { option: "maxRetries", value: -1 },
+    { option: "maxRetries", value: 1.5 },
+    { option: "timeoutMs", value: 0 },
+    { option: "retryBaseDelayMs", value: Number.NaN },
+    { option: "offsetUnit", value: "bytes" },
+    // setTimeout overflows past 2^31-1 ms and would time every attempt out at once.
+    { option: "timeoutMs", value: Number.POSITIVE_INFINITY },
+    { option: "maxRetryAfterMs", value: 2 ** 31 },
+    { option: "baseUrl", value: "automation.8x8.com" },
+    { option: "baseUrl", value: "ftp://127.0.0.1" },
+  ])("rejects $option = $value", ({ option, value }) => {
+    expect(() => createWorkflowsClient({ apiKey, [option]: value })).toThrow(
+      expect.objectContaining({ name: "InvalidParameterError", parameter: option }),
+    );
+  });
+});
+
+it("rejects a baseUrl with credentials without echoing them", () => {
+  const error = (() => {
+    try {
+      createWorkflowsClient({ apiKey, baseUrl: "https://user:hunter2@automation.8x8.com" });
+    } catch (e) {
+      return e as InvalidParameterError;
+    }
+  })();
+  expect(error).toBeInstanceOf(InvalidParameterError);
+  expect(error?.parameter).toBe("baseUrl");
+  expect(`${error?.message}${error?.stack}${JSON.stringify(error)}`).not.toContain("hunter2");
+});
+
+describe("iterateWorkflowInstances input", () => {
+  it.each([
+    { params: { pageSize: 0 }, parameter: "pageSize" },
+    { params: { pageSize: 501 }, parameter: "pageSize" },
+    { params: { maxItems: -1 }, parameter: "maxItems" },
+    { params: { status: "Running" }, parameter: "status" },
+  ])("names $parameter and sends nothing", async ({ params, parameter }) => {
+    const server = await serve(okHandler);
+    const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
+    const walk = async () => {
+      for await (const _ of client.iterateWorkflowInstances({ ...ids, ...(params as object) })) {
+        // unreachable
+      }
+    };
+    const error = await rejectionOf(walk());
+    expect((error as object).constructor).toBe(InvalidParameterError);
+    expect((error as InvalidParameterError).parameter).toBe(parameter);
+    expect((error as InvalidParameterError).value).toBe(Object.values(params)[0]);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()})`;
+  return String(value);
+}

@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  type ApiErrorBody,
+  checkListWorkflowInstancesParameters,
+  listWorkflowInstancesParameters,
+  type OffsetUnit,
+  offsetUnit as specOffsetUnit,
+  toTicks,
+  type WorkflowInstance,
+} from "@workflows-kit/types";
+import { type Definition, formatTimestamp, generateDataset } from "./dataset.js";
+
+export interface ProviderOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Seed of the generated demo data set (ignored when `definitions` is given). */
+  seed?: number;
+  /** The data to serve instead of the generated demo set. */
+  definitions?: Definition[];
+  /** Bearer keys that are accepted. Default: any non-empty bearer token. */
+  apiKeys?: string[];
+  /** What `offset` counts. Default: what the spec states; override to play a server that disagrees. */
+  offsetUnit?: OffsetUnit;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+}
+
+export interface Provider {
+  url: string;
+  /** The last 1 000 requests, oldest first. */
+  readonly requests: RecordedRequest[];
+  /** Replaces all data. */
+  setDefinitions(definitions: Definition[]): void;
+  /** Adds or replaces one definition. */
+  setDefinition(definition: Definition): void;
+  /** Adds instances to a definition, as if just created (they sort by `startedAt`). */
+  insertInstances(definitionId: string, instances: WorkflowInstance[]): void;
+  /** Every definition, with its instances newest first. */
+  definitions(): Definition[];
+  close(): Promise<void>;
+}
+
+interface Entry {
+  instance: WorkflowInstance;
+  ticks: bigint;
+  sequence: number;
+}
+interface Reply {
+  status: number;
+  body: unknown;
+}
+interface StoredDefinition {
+  definitionId: string;
+  accountId: string;
+  latestVersion: number | undefined;
+  /** Newest first: by startedAt, then the later-inserted one first. */
+  entries: Entry[];
+}
+
+const WORKFLOWS_PATH = /^\/api\/v1\/accounts\/([^/]+)\/definitions\/([^/]+)\/workflows$/;
+const INTEGER = /^-?\d+$/;
+const REQUEST_LOG_SIZE = 1_000;
+
+/** Starts the reference provider on loopback; resolves once it is listening. */
+export async function startProvider(options: ProviderOptions = {}): Promise<Provider> {
+  const unit = options.offsetUnit ?? specOffsetUnit;
+  const keys = options.apiKeys ? new Set(options.apiKeys) : undefined;
+  const store = new Map<string, StoredDefinition>();
+  const requests: RecordedRequest[] = [];
+  let sequence = 0;
+
+  const toEntry = (instance: WorkflowInstance): Entry => ({
+    instance,
+    ticks: toTicks(instance.startedAt) ?? 0n,
+    sequence: sequence++,
+  });
+  const sort = (entries: Entry[]) =>
+    entries.sort((a, b) => (a.ticks === b.ticks ? b.sequence - a.sequence : a.ticks > b.ticks ? -1 : 1));
+
+  function setDefinition(definition: Definition): void {
+    store.set(definition.definitionId.toLowerCase(), {
+      definitionId: definition.definitionId,
+      accountId: definition.accountId,
+      latestVersion: definition.latestVersion,
+      entries: sort(definition.instances.map(toEntry)),
+    });
+  }
+  function setDefinitions(definitions: Definition[]): void {
+    store.clear();
+    for (const definition of definitions) setDefinition(definition);
+  }
+  setDefinitions(options.definitions ?? generateDataset(options.seed ?? 1));
+
+  function errorReply(status: number, code: number, message: string): Reply {
+    const body: ApiErrorBody = {
+      code,
+      message,
+      errorId: randomUUID(),
+      timestamp: formatTimestamp(Date.now(), 7),
+    };
+    return { status, body };
+  }
+
+  function handle(req: IncomingMessage): Reply {
+    requests.push({ method: req.method ?? "", url: req.url ?? "" });
+    if (requests.length > REQUEST_LOG_SIZE) requests.shift();
+    const url = new URL(req.url ?? "/", "http://provider.local");
+    const match = WORKFLOWS_PATH.exec(url.pathname);
+    if (!match) return errorReply(404, 1300, `No route for ${url.pathname}.`);
+    if (req.method !== "GET") return errorReply(405, 1000, `Method ${req.method} is not allowed.`);
+
+    const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (!token || (keys && !keys.has(token))) return errorReply(401, 1200, "Unauthorized.");
+
+    let accountId: string;
+    let definitionId: string;
+    try {
+      accountId = decodeURIComponent(match[1] ?? "");
+      definitionId = decodeURIComponent(match[2] ?? "");
+    } catch {
+      return errorReply(400, 1000, "Invalid path parameter encoding.");
+    }
+    const params: Record<string, unknown> = { accountId, definitionId };
+    for (const name of Object.keys(listWorkflowInstancesParameters)) {
+      const raw = url.searchParams.get(name);
+      if (raw === null || name === "accountId" || name === "definitionId") continue;
+      const { schema } =
+        listWorkflowInstancesParameters[name as keyof typeof listWorkflowInstancesParameters];
+      params[name] = schema.type === "integer" && INTEGER.test(raw) ? Number(raw) : raw;
+    }
+    const problem = checkListWorkflowInstancesParameters(params);
+    if (problem) {
+      const message =
+        problem.parameter === "definitionId"
+          ? "Invalid definition id."
+          : `Invalid ${problem.parameter}: ${problem.reason}.`;
+      return errorReply(400, 1000, message);
+    }
+
+    const definition = store.get(definitionId.toLowerCase());
+    if (!definition || definition.accountId !== accountId) {
+      return errorReply(404, 1300, `Definition ${definitionId} not found.`);
+    }
+    return { status: 200, body: page(definition, params) };
+  }
+
+  function page(definition: StoredDefinition, params: Record<string, unknown>): WorkflowInstance[] {
+    const limit =
+      (params.limit as number | undefined) ?? listWorkflowInstancesParameters.limit.schema.default;
+    const offset =
+      (params.offset as number | undefined) ?? listWorkflowInstancesParameters.offset.schema.default;
+    const version =
+      (params.version as number | undefined) ??
+      definition.latestVersion ??
+      definition.entries.reduce((max, e) => Math.max(max, e.instance.version), 1);
+    const status = params.status as string | undefined;
+    const from = typeof params.startTimeFrom === "string" ? toTicks(params.startTimeFrom) : undefined;
+    const to = typeof params.startTimeTo === "string" ? toTicks(params.startTimeTo) : undefined;
+    const start = unit === "pages" ? offset * limit : offset;
+    const result: WorkflowInstance[] = [];
+    let skipped = 0;
+    for (const { instance, ticks } of definition.entries) {
+      if (instance.version !== version || (status !== undefined && instance.status !== status)) continue;
+      if ((from !== undefined && ticks < from) || (to !== undefined && ticks > to)) continue;
+      if (skipped++ < start) continue;
+      result.push(instance);
+      if (result.length === limit) break;
+    }
+    return result;
+  }
+
+  const server = createServer((req, res) => {
+    let reply: Reply;
+    try {
+      reply = handle(req);
+    } catch (error) {
+      // A bug here must answer like the API does, not hang the client.
+      reply = errorReply(500, 1, error instanceof Error ? error.message : "Internal error.");
+    }
+    res.writeHead(reply.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(reply.body));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    requests,
+    setDefinitions,
+    setDefinition,
+    insertInstances(definitionId, instances) {
+      const definition = store.get(definitionId.toLowerCase());
+      if (!definition) throw new Error(`unknown definition ${definitionId}`);
+      definition.entries = sort([...definition.entries, ...instances.map(toEntry)]);
+    },
+    definitions: () =>
+      [...store.values()].map((d) => ({
+        definitionId: d.definitionId,
+        accountId: d.accountId,
+        ...(d.latestVersion === undefined ? {} : { latestVersion: d.latestVersion }),
+        instances: d.entries.map((e) => e.instance),
+      })),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
