@@ -9,7 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../../..");
 const spec = path.join(root, "spec/workflows.openapi.yaml");
-const TASKS = ["lint", "typecheck", "test"];
+// The same tasks as the README's test command, read from it so the two cannot drift apart.
+const testScript = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.test;
+const TASKS = testScript
+  .split(/\s+/)
+  .slice(2)
+  .filter((word) => !word.startsWith("--"));
 
 function dryRun() {
   const out = execFileSync("pnpm", ["exec", "turbo", "run", ...TASKS, "--dry=json"], {

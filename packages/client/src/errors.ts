@@ -164,6 +164,20 @@ export class InvalidResponseError extends WorkflowsError {
   }
 }
 
+/** The walk stopped advancing: a full page held only instances of the page before it. */
+export class PaginationError extends WorkflowsError {
+  override name = "PaginationError";
+  constructor(
+    readonly offset: number,
+    readonly limit: number,
+  ) {
+    super(
+      `The page at offset ${offset} (limit ${limit}) repeated the previous page: the server does not advance ` +
+        "with offset. Does it count offset in items rather than pages? See the client's offsetUnit option.",
+    );
+  }
+}
+
 /** The server could not be reached or the connection broke, after the retries ran out. */
 export class WorkflowsConnectionError extends WorkflowsError {
   override name = "WorkflowsConnectionError";

@@ -6,7 +6,8 @@ export type {
   WorkflowInstance,
   WorkflowStatus,
 } from "@workflows-kit/types";
-export { workflowStatuses } from "@workflows-kit/types";
+// Timestamp helpers at 100 ns precision, so consumers compare and subtract the strings without Date.
+export { compareTimestamps, toTicks, workflowStatuses } from "@workflows-kit/types";
 export {
   type CallOptions,
   createWorkflowsClient,
@@ -24,6 +25,7 @@ export {
   InvalidParameterError,
   InvalidResponseError,
   NotFoundError,
+  PaginationError,
   PermissionDeniedError,
   RateLimitError,
   type RequestSummary,

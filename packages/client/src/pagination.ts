@@ -1,5 +1,6 @@
 import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
 import { laterOf } from "@workflows-kit/types";
+import { PaginationError } from "./errors.js";
 
 /** The page request the walk asks for next; the only place that knows about offsets. */
 export interface PageRequest {
@@ -50,6 +51,8 @@ export async function* walkPages(
     const page = await fetchPage({ limit, offset, ...pin });
     if (position === 0 && page.length === limit) pin = pinFrom(page, options);
     const fresh = page.filter((instance) => !previousIds.has(instance.workflowId));
+    // Walking on would request the same page forever (a server ignoring offset, or a static mock).
+    if (position > 0 && page.length === limit && fresh.length === 0) throw new PaginationError(offset, limit);
     const taken = fresh.slice(0, options.maxItems - yielded);
     if (taken.length > 0) yield taken;
     yielded += taken.length;

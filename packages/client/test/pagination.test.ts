@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
 import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWorkflowsClient, type IterateWorkflowInstancesInput } from "../src/index.js";
+import { createWorkflowsClient, type IterateWorkflowInstancesInput, PaginationError } from "../src/index.js";
 
 const accountId = "acme";
 const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
@@ -198,5 +200,29 @@ describe("iterateWorkflowInstances", () => {
     const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
     for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 10 })) break;
     expect(p.requests).toHaveLength(1);
+  });
+});
+
+describe("a server that does not advance with offset", () => {
+  it("throws PaginationError instead of walking forever", async () => {
+    const instances = generateInstances({ seed: 5, accountId, definitionId, count: 3, versions: 1 });
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(instances)); // the same full page whatever the offset
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createWorkflowsClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}` });
+      const walk = async () => {
+        for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 3 })) {
+          // drain
+        }
+      };
+      await expect(walk()).rejects.toThrow(PaginationError);
+      await expect(walk()).rejects.toThrow(/offset 1 \(limit 3\) repeated the previous page/);
+    } finally {
+      server.close();
+    }
   });
 });

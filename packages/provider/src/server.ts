@@ -43,6 +43,8 @@ export interface Provider {
   insertInstances(definitionId: string, instances: WorkflowInstance[]): void;
   /** Every definition, with its instances newest first. */
   definitions(): Definition[];
+  /** Which bearer keys are accepted from now on; undefined accepts any non-empty key. */
+  setApiKeys(apiKeys: string[] | undefined): void;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ const REQUEST_LOG_SIZE = 1_000;
 /** Starts the reference provider on loopback; resolves once it is listening. */
 export async function startProvider(options: ProviderOptions = {}): Promise<Provider> {
   const unit = options.offsetUnit ?? specOffsetUnit;
-  const keys = options.apiKeys ? new Set(options.apiKeys) : undefined;
+  let keys = options.apiKeys ? new Set(options.apiKeys) : undefined;
   const store = new Map<string, StoredDefinition>();
   const requests: RecordedRequest[] = [];
   let sequence = 0;
@@ -210,6 +212,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
         ...(d.latestVersion === undefined ? {} : { latestVersion: d.latestVersion }),
         instances: d.entries.map((e) => e.instance),
       })),
+    setApiKeys(apiKeys) {
+      keys = apiKeys ? new Set(apiKeys) : undefined;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,0 +1,129 @@
+import { parseArgs } from "node:util";
+import type { IterateWorkflowInstancesInput } from "@workflows-kit/client";
+import { type RawInputs, UsageError } from "./errors.js";
+
+export const LIST_FORMATS = ["table", "json", "ndjson", "csv"] as const;
+export const SUMMARY_FORMATS = ["table", "json"] as const;
+export type ListFormat = (typeof LIST_FORMATS)[number];
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+/** The filters of a call: everything but paging. */
+export type Filters = Omit<IterateWorkflowInstancesInput, "pageSize" | "maxItems">;
+
+interface Parsed {
+  filters: Filters;
+  /** `--limit`: one page's size, or the walk's page size. */
+  limit: number | undefined;
+  /** `--max`: the walk's maxItems. */
+  max: number | undefined;
+  /** What was typed, by flag (`--limit` → "abc"), to quote back in messages. */
+  raw: RawInputs;
+}
+export interface ListCommand extends Parsed {
+  name: "list";
+  format: ListFormat;
+  all: boolean;
+  offset: number | undefined;
+}
+export interface SummaryCommand extends Parsed {
+  name: "summary";
+  format: SummaryFormat;
+}
+export type Command = { name: "help" } | ListCommand | SummaryCommand;
+
+const COMMON = {
+  account: { type: "string" },
+  definition: { type: "string" },
+  status: { type: "string" },
+  version: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  limit: { type: "string" },
+  max: { type: "string" },
+  format: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+const LIST = { ...COMMON, offset: { type: "string" }, all: { type: "boolean" } } as const;
+
+/**
+ * A decimal integer flag as a number. Anything else becomes NaN, which the client rejects with
+ * the spec's range ("must be an integer from 1 to 500"); the message quotes what was typed.
+ */
+export function integer(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  return /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (value === undefined) return allowed[0] as T;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`, flag);
+}
+
+/** `T` with every key that may be undefined made optional instead. */
+export type Present<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops undefined entries: with exactOptionalPropertyTypes an absent option must be absent, not undefined. */
+export function present<T extends object>(value: T): Present<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Present<T>;
+}
+
+function parse<O extends typeof COMMON | typeof LIST>(options: O, args: string[]) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (!code?.startsWith("ERR_PARSE_ARGS")) throw error;
+    // Node's advice on positional arguments is noise here: no command takes any.
+    throw new UsageError(
+      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? (message.split(". ")[0] ?? message) : message,
+    );
+  }
+}
+
+/**
+ * Flags to a command. Values are handed to the client as typed (dates unchanged, so their 7
+ * digits survive): the client checks them against the spec once, and errors name the flag.
+ */
+export function parseCommand(argv: readonly string[]): Command {
+  const [name, ...args] = argv;
+  if (name === undefined) throw new UsageError("missing command: list or summary");
+  if (name === "help" || name === "--help" || name === "-h") return { name: "help" };
+  if (name !== "list" && name !== "summary") {
+    throw new UsageError(`unknown command ${JSON.stringify(name)}: expected list or summary`);
+  }
+  const values: Record<string, string | boolean | undefined> = parse(name === "list" ? LIST : COMMON, args);
+  if (values.help) return { name: "help" };
+  const text = (key: string) => values[key] as string | undefined;
+  const parsed: Parsed = {
+    // The client requires accountId/definitionId and checks every value; a missing one is its error.
+    filters: present({
+      accountId: text("account"),
+      definitionId: text("definition"),
+      status: text("status"),
+      version: integer(text("version")),
+      startTimeFrom: text("from"),
+      startTimeTo: text("to"),
+    }) as Filters,
+    limit: integer(text("limit")),
+    max: integer(text("max")),
+    raw: Object.fromEntries(Object.entries(values).map(([key, value]) => [`--${key}`, value])),
+  };
+  if (name === "summary") {
+    return { name, ...parsed, format: oneOf("--format", text("format"), SUMMARY_FORMATS) };
+  }
+  const all = values.all === true;
+  if (all && values.offset !== undefined) {
+    throw new UsageError("--offset cannot be combined with --all: the walk does its own paging", "--offset");
+  }
+  if (!all && values.max !== undefined) throw new UsageError("--max needs --all", "--max");
+  return {
+    name,
+    ...parsed,
+    format: oneOf("--format", text("format"), LIST_FORMATS),
+    all,
+    offset: integer(text("offset")),
+  };
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `workflows` bin: everything lives in run() so tests drive it in-process.
+import { run } from "./run.js";
+
+// exitCode, not exit(): stdout may still be flushing to a pipe.
+process.exitCode = await run(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,0 +1,33 @@
+/** `workflows --help`. Reads nothing from the environment, so it cannot leak the key. */
+export const HELP = `workflows: list and summarize 8x8 Automation workflow instances
+
+Usage:
+  workflows list    --account ID --definition UUID [filters] [--limit N] [--offset N] [--format F]
+  workflows list    --account ID --definition UUID [filters] --all [--limit N] [--max N] [--format F]
+  workflows summary --account ID --definition UUID [filters] [--limit N] [--max N] [--format table|json]
+
+Filters:
+  --status S      Runnable | Suspended | Complete | Terminated
+  --version N     definition version (default: the latest)
+  --from ISO      started at or after ISO, e.g. 2021-06-30T03:20:39.3857479Z (sent unchanged)
+  --to ISO        started at or before ISO
+
+Paging and output:
+  --limit N       instances per request, 1-500 (default: the server's, 100)
+  --offset N      list: the page to show, counted in pages of --limit (default 0)
+  --all           list: every page, newest first (summary always walks every page)
+  --max N         with --all, and summary: stop after N instances
+  --format F      list: table (default) | json | ndjson | csv; summary: table (default) | json
+                  ndjson and csv stream page by page; table and json print when the walk is done
+  -h, --help      this help
+
+Environment:
+  WORKFLOWS_API_KEY       8x8 API key (required; never printed)
+  WORKFLOWS_BASE_URL      API base URL (default: the 8x8 production API)
+  WORKFLOWS_TIMEOUT_MS    bound on each request attempt (default 30000)
+  WORKFLOWS_MAX_RETRIES   retries after 429, 5xx, network errors and timeouts (default 2)
+
+Exit codes:
+  0 ok   1 unexpected   2 bad usage or input   3 authentication (missing, rejected or forbidden key)
+  4 not found   5 network, timeout, 5xx or 429 after retries
+`;
