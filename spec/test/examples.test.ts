@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkExamples, loadSpec, nodeAt, valueValidator } from "./examples.js";
+import { checkExamples, loadSpec, nodeAt, valueValidator } from "../src/validate.js";
 
 const spec = loadSpec();
 const results = checkExamples(spec);

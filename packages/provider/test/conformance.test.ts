@@ -1,0 +1,70 @@
+// The provider cannot drift from the spec: every answer it gives, success or error, must have a
+// status the spec documents and a body valid against that status's schema.
+import { loadSpec, valueValidator } from "@workflows-kit/spec/validate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDataset, type Provider, startProvider } from "../src/index.js";
+
+const spec = loadSpec();
+const validate = valueValidator(spec);
+const OPERATION = "/paths/~1api~1v1~1accounts~1{accountId}~1definitions~1{definitionId}~1workflows/get";
+const responses = (spec.paths as Record<string, { get: { responses: Record<string, unknown> } }>)[
+  "/api/v1/accounts/{accountId}/definitions/{definitionId}/workflows"
+]?.get.responses;
+
+const dataset = generateDataset(7);
+const [big, , empty] = dataset as [(typeof dataset)[0], unknown, (typeof dataset)[0]];
+const path = (definitionId: string, query = "") =>
+  `/api/v1/accounts/${big.accountId}/definitions/${definitionId}/workflows${query}`;
+let provider: Provider;
+
+beforeAll(async () => {
+  provider = await startProvider({ definitions: dataset, apiKeys: ["k"] });
+});
+afterAll(() => provider.close());
+
+/** The response key the spec documents for a status: exact, else its range (5XX). */
+function documented(status: number): string | undefined {
+  const exact = String(status);
+  if (responses && exact in responses) return exact;
+  const range = `${exact[0]}XX`;
+  return responses && range in responses ? range : undefined;
+}
+
+describe("every answer of the provider is one the spec documents", () => {
+  it.each([
+    ["the default page", path(big.definitionId), "k"],
+    ["a full page of 500", path(big.definitionId, "?limit=500"), "k"],
+    ["a later page", path(big.definitionId, "?limit=50&offset=7"), "k"],
+    ["a page past the end", path(big.definitionId, "?limit=500&offset=99"), "k"],
+    [
+      "every filter",
+      path(
+        big.definitionId,
+        "?status=Terminated&version=2&startTimeFrom=2026-10-01T00:00:00Z&startTimeTo=2026-11-01T00:00:00.0000001Z",
+      ),
+      "k",
+    ],
+    ["an older version", path(big.definitionId, "?version=1&limit=500"), "k"],
+    ["a definition without instances", path(empty.definitionId), "k"],
+    ["a non-UUID definition id", path("nope"), "k"],
+    ["an unknown definition", path("2aa9465e-dec7-4c3e-8fa6-bd168af9eaca"), "k"],
+    ["a bad limit", path(big.definitionId, "?limit=0"), "k"],
+    ["a bad date", path(big.definitionId, "?startTimeTo=2021-02-30T00:00:00Z"), "k"],
+    ["a wrong key", path(big.definitionId), "wrong"],
+  ])("%s", async (_, url, key) => {
+    const response = await fetch(`${provider.url}${url}`, { headers: { authorization: `Bearer ${key}` } });
+    const status = documented(response.status);
+    expect(status, `status ${response.status} is not documented`).toBeDefined();
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const schema = `${OPERATION}/responses/${status}/content/application~1json/schema`;
+    expect(validate(schema, await response.json())).toEqual([]);
+  });
+
+  it("the check bites: a body with an undocumented status value is reported", () => {
+    const [instance] = big.instances;
+    const errors = validate(`${OPERATION}/responses/200/content/application~1json/schema`, [
+      { ...instance, status: "Done" },
+    ]);
+    expect(errors.join("\n")).toContain("must be equal to one of the allowed values");
+  });
+});
