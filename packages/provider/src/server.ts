@@ -20,6 +20,8 @@ export interface ProviderOptions {
   seed?: number;
   /** The data to serve instead of the generated demo set. */
   definitions?: Definition[];
+  /** Or just instances: grouped into definitions by `definitionId` and `data.accountId`. */
+  instances?: WorkflowInstance[];
   /** Bearer keys that are accepted. Default: any non-empty bearer token. */
   apiKeys?: string[];
   /** What `offset` counts. Default: what the spec states; override to play a server that disagrees. */
@@ -69,6 +71,21 @@ const WORKFLOWS_PATH = /^\/api\/v1\/accounts\/([^/]+)\/definitions\/([^/]+)\/wor
 const INTEGER = /^-?\d+$/;
 const REQUEST_LOG_SIZE = 1_000;
 
+function groupByDefinition(instances: WorkflowInstance[]): Definition[] {
+  const groups = new Map<string, Definition>();
+  for (const instance of instances) {
+    const key = `${instance.definitionId} ${instance.data.accountId}`;
+    const group = groups.get(key) ?? {
+      definitionId: instance.definitionId,
+      accountId: instance.data.accountId,
+      instances: [],
+    };
+    group.instances.push(instance);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /** Starts the reference provider on loopback; resolves once it is listening. */
 export async function startProvider(options: ProviderOptions = {}): Promise<Provider> {
   const unit = options.offsetUnit ?? specOffsetUnit;
@@ -97,7 +114,10 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
     store.clear();
     for (const definition of definitions) setDefinition(definition);
   }
-  setDefinitions(options.definitions ?? generateDataset(options.seed ?? 1));
+  setDefinitions(
+    options.definitions ??
+      (options.instances ? groupByDefinition(options.instances) : generateDataset(options.seed ?? 1)),
+  );
 
   function errorReply(status: number, code: number, message: string): Reply {
     const body: ApiErrorBody = {

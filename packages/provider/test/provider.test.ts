@@ -151,6 +151,21 @@ describe("reference provider", () => {
     provider.setDefinition({ definitionId, accountId, instances });
   });
 
+  it("serves bare instances, grouped by definition and account", async () => {
+    const other = await startProvider({ instances });
+    try {
+      const response = await fetch(`${other.url}${base}?limit=500&version=1`, {
+        headers: { authorization: "Bearer k" },
+      });
+      expect(await response.json()).toEqual(instances.filter((i) => i.version === 1));
+      expect(other.definitions().map((d) => [d.definitionId, d.accountId])).toEqual([
+        [definitionId, accountId],
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("generates the same demo data set from the same seed", () => {
     const [a, b] = [generateDataset(5), generateDataset(5)];
     expect(a).toEqual(b);
