@@ -8,7 +8,13 @@ import {
   offsetUnit as specOffsetUnit,
   type WorkflowInstance,
 } from "@workflows-kit/types";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, {
+  type Client,
+  createFinalURL,
+  createQuerySerializer,
+  defaultPathSerializer,
+  removeTrailingSlash,
+} from "openapi-fetch";
 import { excerpt, InvalidParameterError, InvalidResponseError, WorkflowsApiError } from "./errors.js";
 import { walkPages } from "./pagination.js";
 import { createTransport } from "./transport.js";
@@ -32,6 +38,12 @@ export type IterateWorkflowInstancesInput = Omit<ListWorkflowInstancesInput, "li
   pageSize?: number;
   /** Stop after this many instances; no request is made for instances beyond it. */
   maxItems?: number;
+  /**
+   * Read-ahead: keep up to this many of the next pages in flight while the consumer works on the
+   * current one (0–16, default 0: one request at a time). From the second page on, once the walk
+   * is pinned. Up to this many requests past the last page may be sent; they are aborted.
+   */
+  prefetch?: number;
 };
 
 export interface CallOptions {
@@ -86,12 +98,15 @@ export interface WorkflowsClient {
 
 const PATH = listWorkflowInstancesOperation.path;
 const DEFAULT_PAGE_SIZE = listWorkflowInstancesParameters.limit.schema.default;
+const MAX_PREFETCH = 16;
 
 function toWireDate(name: string, value: DateInput | undefined): string | undefined {
   if (!(value instanceof Date)) return value;
   if (Number.isNaN(value.getTime())) throw new InvalidParameterError(name, value, "is an invalid Date");
   return value.toISOString();
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Dates to strings; checks that hold even with `validate: false` because the URL could not carry the value. */
 function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams {
@@ -104,6 +119,20 @@ function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams
       throw new InvalidParameterError(name, params[name], "cannot be a dot-segment ('.' or '..')");
     }
   }
+  for (const [name, value] of Object.entries(params)) {
+    // encodeURIComponent throws a bare URIError on a lone surrogate: no URL can carry one.
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      throw new InvalidParameterError(name, value, "must be well-formed Unicode (it has a lone surrogate)");
+    }
+    // Beyond 2^53 an integer prints as "1e+21" or rounded: the query would not carry the value.
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      throw new InvalidParameterError(
+        name,
+        value,
+        `must be a safe integer (between ±${Number.MAX_SAFE_INTEGER})`,
+      );
+    }
+  }
   const wire: Record<string, unknown> = { ...params };
   for (const name of ["startTimeFrom", "startTimeTo"] as const) {
     const value = toWireDate(name, params[name]);
@@ -111,6 +140,26 @@ function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams
     else wire[name] = value;
   }
   return wire as ListWorkflowInstancesParams;
+}
+
+/**
+ * What makes a JSON array unusable as a page, or undefined: an item without a string `workflowId`
+ * (null, a number), which would crash a consumer or defeat the walk's repeat detection, and, when
+ * `limit` is given (a walk's page), more instances than it, which would throw the walk's offsets
+ * off and lose instances.
+ */
+function pageProblem(page: unknown[], limit: number | undefined): string | undefined {
+  if (limit !== undefined && page.length > limit)
+    return `an array of ${page.length} items for limit ${limit}`;
+  const bad = page.findIndex(
+    (item) =>
+      typeof item !== "object" ||
+      item === null ||
+      typeof (item as { workflowId?: unknown }).workflowId !== "string",
+  );
+  return bad === -1
+    ? undefined
+    : `an array whose item ${bad} is not a workflow instance (no string workflowId)`;
 }
 
 // setTimeout overflows above 2^31-1 ms and fires at once, so no wait may exceed it.
@@ -161,35 +210,73 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     throw new InvalidParameterError("maxRetries", maxRetries, "must be an integer >= 0");
   }
   const baseFetch = options.fetch ?? globalThis.fetch;
-  const raw = createClient<paths>({
-    baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
-    fetch: createTransport({
-      apiKey: options.apiKey,
-      fetch: (input, init) => baseFetch(input, init),
-      maxRetries,
-      timeoutMs: delayOption("timeoutMs", options.timeoutMs, 30_000, 1),
-      retryBaseDelayMs: delayOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
-      retryMaxDelayMs: delayOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
-      maxRetryAfterMs: delayOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
-    }),
+  const baseUrl = baseUrlOption(options.baseUrl ?? servers[0]);
+  const transport = createTransport({
+    apiKey: options.apiKey,
+    fetch: (input, init) => baseFetch(input, init),
+    buildRequest: options.fetch !== undefined,
+    maxRetries,
+    timeoutMs: delayOption("timeoutMs", options.timeoutMs, 30_000, 1),
+    retryBaseDelayMs: delayOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
+    retryMaxDelayMs: delayOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
+    maxRetryAfterMs: delayOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
   });
+  const raw = createClient<paths>({ baseUrl, fetch: transport.send });
+  // Middleware runs on a Request that openapi-fetch builds. Until some is registered, a page goes
+  // to the transport as a URL that openapi-fetch's own serializers build: no Request in between.
+  let middleware = false;
+  const { use } = raw;
+  raw.use = (...added) => {
+    use(...added);
+    middleware ||= added.some(Boolean);
+  };
+  // The URL as openapi-fetch's serializers build it (base normalized once, as fetch would). Its path
+  // only changes with the ids: a walk or a poll builds it once (path serializing is the costly part).
+  const query = createQuerySerializer();
+  const base = removeTrailingSlash(new URL(baseUrl).href);
+  let path = { accountId: "", definitionId: "", url: "" };
+  const urlOf = (accountId: string, definitionId: string, params: Record<string, unknown>) => {
+    if (path.accountId !== accountId || path.definitionId !== definitionId || !path.url) {
+      const url = createFinalURL(PATH, {
+        baseUrl: base,
+        params: { path: { accountId, definitionId } },
+        querySerializer: () => "",
+        pathSerializer: defaultPathSerializer,
+      });
+      path = { accountId, definitionId, url };
+    }
+    const search = query(params);
+    return search ? `${path.url}?${search}` : path.url;
+  };
+
+  /** What openapi-fetch's `GET` with `parseAs: "text"` gives, and the URL the request went to. */
+  async function get(wire: ListWorkflowInstancesParams, signal: AbortSignal | undefined) {
+    const { accountId, definitionId, ...search } = wire;
+    if (middleware) {
+      const params = { path: { accountId, definitionId }, query: search };
+      const { data, error, response } = await raw.GET(PATH, {
+        params,
+        parseAs: "text",
+        ...(signal ? { signal } : {}),
+      });
+      // openapi-fetch gives `undefined` for an empty body with Content-Length: 0 (JSON.stringify("") is '""').
+      const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
+      return { response, url: response.url, data, text };
+    }
+    const url = urlOf(accountId, definitionId, search);
+    const { response, body } = await transport.get(url, signal);
+    return { response, url, data: body, text: body };
+  }
 
   async function fetchPage(
     wire: ListWorkflowInstancesParams,
     call: CallOptions,
+    /** A page of a walk: more instances than `limit` would throw its offsets off. */
+    walking = false,
   ): Promise<WorkflowInstance[]> {
-    const { accountId, definitionId, ...query } = wire;
-    const { data, error, response } = await raw.GET(PATH, {
-      params: { path: { accountId, definitionId }, query },
-      parseAs: "text",
-      ...(call.signal ? { signal: call.signal } : {}),
-    });
-    const request = { method: "GET", url: response.url };
-    if (!response.ok) {
-      // openapi-fetch gives `undefined` for an empty body with Content-Length: 0 (JSON.stringify("") is '""').
-      const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-      throw WorkflowsApiError.from(request, response, text);
-    }
+    const { response, url, data, text } = await get(wire, call.signal);
+    const request = { method: "GET", url };
+    if (!response.ok) throw WorkflowsApiError.from(request, response, text);
     let page: unknown;
     try {
       page = JSON.parse(data ?? "");
@@ -209,6 +296,8 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
         "JSON that is not an array",
       );
     }
+    const problem = pageProblem(page, walking ? wire.limit : undefined);
+    if (problem) throw new InvalidResponseError(request, response.status, excerpt(data ?? ""), problem);
     return page as WorkflowInstance[];
   }
 
@@ -222,9 +311,17 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     params: IterateWorkflowInstancesInput,
     call: CallOptions = {},
   ) {
-    const { pageSize = DEFAULT_PAGE_SIZE, maxItems = Number.POSITIVE_INFINITY, ...filters } = params ?? {};
+    const {
+      pageSize = DEFAULT_PAGE_SIZE,
+      maxItems = Number.POSITIVE_INFINITY,
+      prefetch = 0,
+      ...filters
+    } = params ?? {};
     if (!(maxItems === Number.POSITIVE_INFINITY || (Number.isInteger(maxItems) && maxItems >= 0))) {
       throw new InvalidParameterError("maxItems", maxItems, "must be an integer >= 0");
+    }
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > MAX_PREFETCH) {
+      throw new InvalidParameterError("prefetch", prefetch, `must be an integer from 0 to ${MAX_PREFETCH}`);
     }
     const wire = toWire(filters as ListWorkflowInstancesInput);
     if (validate) {
@@ -238,12 +335,14 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
         throw error;
       }
     }
-    yield* walkPages((page) => fetchPage({ ...wire, ...page }, call), {
+    yield* walkPages((page, signal) => fetchPage({ ...wire, ...page }, signal ? { signal } : call, true), {
       pageSize: Math.min(pageSize, Math.max(1, maxItems)),
       maxItems,
       offsetUnit,
       startTimeTo: wire.startTimeTo,
       version: wire.version,
+      prefetch,
+      signal: call.signal,
     });
   }
 

@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { createLogger } from "@stoplight/prism-core";
 import { getHttpOperationsFromSpec, type IHttpConfig } from "@stoplight/prism-http";
 import { createServer } from "@stoplight/prism-http-server";
 
-/** The repository's spec/workflows.openapi.yaml, read in place (src/ and dist/ both sit three levels below the root). */
-export const defaultSpecPath = fileURLToPath(
-  new URL("../../../spec/workflows.openapi.yaml", import.meta.url),
-);
+/**
+ * spec/workflows.openapi.yaml as @workflows-kit/types ships it (its build copies the spec to
+ * `@workflows-kit/types/openapi.yaml`), so the published mock needs nothing outside its dependencies.
+ */
+export const defaultSpecPath = createRequire(import.meta.url).resolve("@workflows-kit/types/openapi.yaml");
 
 export type MockLogLevel = "silent" | "fatal" | "error" | "warn" | "info" | "debug" | "trace";
 

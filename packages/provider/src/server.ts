@@ -54,10 +54,14 @@ interface Entry {
   instance: WorkflowInstance;
   ticks: bigint;
   sequence: number;
+  /** The instance's JSON, made the first time it is served. */
+  json?: string;
 }
 interface Reply {
   status: number;
-  body: unknown;
+  /** A page, already serialized; else `body` is. */
+  json?: Buffer;
+  body?: unknown;
 }
 interface StoredDefinition {
   definitionId: string;
@@ -65,11 +69,43 @@ interface StoredDefinition {
   latestVersion: number | undefined;
   /** Newest first: by startedAt, then the later-inserted one first. */
   entries: Entry[];
+  /** What is derived from `entries` to answer fast, made on first use; dropped when they change. */
+  derived?: Derived | undefined;
+}
+interface Derived {
+  /** The version served when none is asked for. */
+  latest: number;
+  /** The entries of one version (and status), in the same order: `version` or `version status`. */
+  views: Map<string, Entry[]>;
+  /** Serialized pages by query, for repeated queries (a poll, a load test). */
+  pages: Map<string, Buffer>;
 }
 
 const WORKFLOWS_PATH = /^\/api\/v1\/accounts\/([^/]+)\/definitions\/([^/]+)\/workflows$/;
 const INTEGER = /^-?\d+$/;
 const REQUEST_LOG_SIZE = 1_000;
+// Bounds of the derived caches of one definition: views by version/status, serialized pages.
+const MAX_VIEWS = 64;
+const MAX_PAGES = 256;
+
+/** The first index of `list` where `past` holds (it must hold from some index on), by bisection. */
+function firstWhere(list: Entry[], past: (entry: Entry) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (past(list[middle] as Entry)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Adds `key` → `value` to `cache`, evicting the oldest entry past `max`. */
+function remember<V>(cache: Map<string, V>, key: string, value: V, max: number): V {
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
 
 function groupByDefinition(instances: WorkflowInstance[]): Definition[] {
   const groups = new Map<string, Definition>();
@@ -169,32 +205,61 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
     if (!definition || definition.accountId !== accountId) {
       return errorReply(404, 1300, `Definition ${definitionId} not found.`);
     }
-    return { status: 200, body: page(definition, params) };
+    return { status: 200, json: page(definition, params) };
   }
 
-  function page(definition: StoredDefinition, params: Record<string, unknown>): WorkflowInstance[] {
+  function derive(definition: StoredDefinition): Derived {
+    definition.derived ??= {
+      latest:
+        definition.latestVersion ??
+        definition.entries.reduce((max, e) => Math.max(max, e.instance.version), 1),
+      views: new Map(),
+      pages: new Map(),
+    };
+    return definition.derived;
+  }
+
+  /**
+   * One page: the instances of the version (and status) asked for, newest first, within the date
+   * range, `limit` of them from `offset`. The version/status view is a cached filter of the sorted
+   * entries, the date range two bisections of it (it is sorted by startedAt), the offset a slice.
+   */
+  function page(definition: StoredDefinition, params: Record<string, unknown>): Buffer {
+    const derived = derive(definition);
     const limit =
       (params.limit as number | undefined) ?? listWorkflowInstancesParameters.limit.schema.default;
     const offset =
       (params.offset as number | undefined) ?? listWorkflowInstancesParameters.offset.schema.default;
-    const version =
-      (params.version as number | undefined) ??
-      definition.latestVersion ??
-      definition.entries.reduce((max, e) => Math.max(max, e.instance.version), 1);
+    const version = (params.version as number | undefined) ?? derived.latest;
     const status = params.status as string | undefined;
     const from = typeof params.startTimeFrom === "string" ? toTicks(params.startTimeFrom) : undefined;
     const to = typeof params.startTimeTo === "string" ? toTicks(params.startTimeTo) : undefined;
     const start = unit === "pages" ? offset * limit : offset;
-    const result: WorkflowInstance[] = [];
-    let skipped = 0;
-    for (const { instance, ticks } of definition.entries) {
-      if (instance.version !== version || (status !== undefined && instance.status !== status)) continue;
-      if ((from !== undefined && ticks < from) || (to !== undefined && ticks > to)) continue;
-      if (skipped++ < start) continue;
-      result.push(instance);
-      if (result.length === limit) break;
-    }
-    return result;
+
+    const key = `${limit} ${start} ${version} ${status ?? ""} ${from ?? ""} ${to ?? ""}`;
+    const cached = derived.pages.get(key);
+    if (cached) return cached;
+
+    const viewKey = status === undefined ? `${version}` : `${version} ${status}`;
+    const view =
+      derived.views.get(viewKey) ??
+      remember(
+        derived.views,
+        viewKey,
+        definition.entries.filter(
+          ({ instance }) =>
+            instance.version === version && (status === undefined || instance.status === status),
+        ),
+        MAX_VIEWS,
+      );
+    const first = to === undefined ? 0 : firstWhere(view, (entry) => entry.ticks <= to);
+    const end = from === undefined ? view.length : firstWhere(view, (entry) => entry.ticks < from);
+    const slice = view.slice(Math.min(first + start, end), Math.min(first + start + limit, end));
+    const json = slice.map((entry) => {
+      entry.json ??= JSON.stringify(entry.instance);
+      return entry.json;
+    });
+    return remember(derived.pages, key, Buffer.from(`[${json.join(",")}]`), MAX_PAGES);
   }
 
   const server = createServer((req, res) => {
@@ -205,8 +270,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
       // A bug here must answer like the API does, not hang the client.
       reply = errorReply(500, 1, error instanceof Error ? error.message : "Internal error.");
     }
-    res.writeHead(reply.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(reply.body));
+    const body = reply.json ?? Buffer.from(JSON.stringify(reply.body));
+    res.writeHead(reply.status, { "content-type": "application/json", "content-length": body.length });
+    res.end(body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -224,6 +290,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
       const definition = store.get(definitionId.toLowerCase());
       if (!definition) throw new Error(`unknown definition ${definitionId}`);
       definition.entries = sort([...definition.entries, ...instances.map(toEntry)]);
+      definition.derived = undefined;
     },
     definitions: () =>
       [...store.values()].map((d) => ({

@@ -1,0 +1,37 @@
+// The CLI's fault drills in-process through run(): exit code, stdout, one stderr line, request
+// count and time window (scenarios.ts); no unhandled rejection; no timer, socket or server left.
+import { describe, it } from "vitest";
+import { failOnUnhandled, trackResources } from "../../../client/test/drills/leaks.js";
+import { ids } from "../support/data.js";
+import { API_KEY, cli } from "../support/io.js";
+import { cliDrills, expectCliOutcome, stage } from "./scenarios.js";
+
+failOnUnhandled();
+
+describe("CLI fault drills (in-process run())", () => {
+  it.each(cliDrills)(
+    "$name",
+    async (drill) => {
+      const resources = trackResources();
+      try {
+        const staged = await stage(drill);
+        try {
+          const [command = "list", ...rest] = drill.command;
+          const started = performance.now();
+          const result = await cli([command, ...ids, ...rest], {
+            baseUrl: staged.faults.url,
+            env: drill.env,
+          });
+          const elapsed = performance.now() - started;
+          expectCliOutcome(drill, result, staged, elapsed, API_KEY);
+        } finally {
+          await staged.close();
+        }
+        await resources.expectNoneLeft();
+      } finally {
+        resources.stop();
+      }
+    },
+    30_000,
+  );
+});

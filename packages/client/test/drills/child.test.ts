@@ -1,0 +1,134 @@
+// The fault drills again, each in a child Node process running the package's built dist
+// (driver.mjs): the same outcome, request count and time window as in-process, no unhandled
+// rejection, and the process exits by itself soon after the work is done; a timer or socket the
+// client left behind would keep it alive. A hard timeout kills a child that hangs.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Outcome } from "./outcome.mjs";
+import { API_KEY, drills, expectOutcome, ids, SLACK_MS, stage } from "./scenarios.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const driver = fileURLToPath(new URL("./driver.mjs", import.meta.url));
+/** Time from the driver's result line to the process's exit (the exit itself takes a few ms). */
+const EXIT_WITHIN_MS = 3_000;
+
+/** Newest modification time of the files below `dir` that end with `suffix`. */
+function newest(dir: string, suffix: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(suffix)) {
+      latest = Math.max(latest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return latest;
+}
+
+beforeAll(async () => {
+  // turbo builds the package before its tests; a direct `vitest run` after editing src/ would
+  // otherwise drill yesterday's dist.
+  const dist = path.join(root, "dist");
+  if (
+    !existsSync(path.join(dist, "index.js")) ||
+    newest(dist, ".js") < newest(path.join(root, "src"), ".ts")
+  ) {
+    const tsc = path.join(root, "node_modules/.bin/tsc");
+    await promisify(execFile)(tsc, ["-p", "tsconfig.build.json"], { cwd: root, timeout: 120_000 });
+  }
+}, 130_000);
+
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** performance.now() when the result line arrived, and when the process exited. */
+  doneAt: number | undefined;
+  exitedAt: number;
+}
+
+/** Runs driver.mjs with `config`; kills it (SIGKILL) after `hardTimeoutMs`. */
+function runDriver(config: unknown, hardTimeoutMs: number): Promise<ChildResult> {
+  const child = spawn(process.execPath, [driver], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", DRILL_CONFIG: JSON.stringify(config), DRILL_API_KEY: API_KEY },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let doneAt: number | undefined;
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    if (doneAt === undefined && stdout.includes("\n")) doneAt = performance.now();
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), hardTimeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", (error) => {
+      clearTimeout(killer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, doneAt, exitedAt: performance.now() });
+    });
+  });
+}
+
+describe("fault drills (child process, built dist)", () => {
+  it.each(drills)(
+    "$name",
+    async (drill) => {
+      const staged = await stage(drill);
+      let result: ChildResult;
+      try {
+        const config = { baseUrl: staged.faults.url, options: drill.options, call: drill.call, ids };
+        result = await runDriver(config, drill.maxMs + SLACK_MS + 15_000);
+      } finally {
+        await staged.close();
+      }
+      expect(result.signal, `killed after the hard timeout; stderr: ${result.stderr}`).toBeNull();
+      expect(result.stderr).toBe(""); // no unhandled rejection, no warning
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain(API_KEY);
+      const report = JSON.parse(result.stdout) as {
+        outcome: Outcome;
+        elapsedMs: number;
+        resources: string[];
+      };
+      expectOutcome(drill, report.outcome, staged, report.elapsedMs);
+      // Nothing but stdio keeps the child alive once the call settled, and it exits on its own.
+      expect(report.resources).toEqual([]);
+      expect(result.exitedAt - (result.doneAt ?? Number.POSITIVE_INFINITY)).toBeLessThan(EXIT_WITHIN_MS);
+    },
+    60_000,
+  );
+
+  it("the checks are not vacuous: a timer left behind is reported, and delays the exit", async () => {
+    const drill = drills.find((d) => d.call.kind === "list" && "ok" in d.expected && d.requests === 2);
+    if (!drill) throw new Error("no quick drill to borrow");
+    const staged = await stage(drill);
+    let result: ChildResult;
+    try {
+      const config = {
+        baseUrl: staged.faults.url,
+        options: drill.options,
+        call: drill.call,
+        ids,
+        leakTimerMs: 5_000,
+      };
+      result = await runDriver(config, 30_000);
+    } finally {
+      await staged.close();
+    }
+    const report = JSON.parse(result.stdout) as { resources: string[] };
+    expect(report.resources).toContain("Timeout");
+    // It printed after its 1 s settle poll, so the leak held it about 4 s more: past the bound.
+    expect(result.exitedAt - (result.doneAt ?? 0)).toBeGreaterThan(EXIT_WITHIN_MS);
+  }, 60_000);
+});

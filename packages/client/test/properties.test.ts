@@ -1,0 +1,588 @@
+// Property-based tests (fast-check, fixed seed so a failure reproduces; bounded runs and time):
+// query serialization against a real loopback server, validation naming the broken parameter, and
+// the walk against the reference provider, also while instances are created during it.
+import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
+import {
+  listWorkflowInstancesParameters,
+  type OffsetUnit,
+  type WorkflowInstance,
+  workflowStatuses,
+} from "@workflows-kit/types";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createWorkflowsClient,
+  InvalidParameterError,
+  type IterateWorkflowInstancesInput,
+  type ListWorkflowInstancesInput,
+} from "../src/index.js";
+import { sendJson } from "./support/fixtures.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+/** Print it with a failure: `fc.assert` reports the seed and path that reproduce it. */
+const SEED = 20_261_127;
+fc.configureGlobal({ seed: SEED, numRuns: 100 });
+/** Each property stops after this long, even below its numRuns, so a slow machine stays bounded. */
+const timeLimit = (ms: number) => ({ plugins: [fc.interruptAfterTimeLimit(ms)] });
+
+const apiKey = "prop-test-key";
+const accountId = "acme";
+const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
+const { limit, offset, version } = listWorkflowInstancesParameters;
+
+// ── Arbitraries derived from the spec's constraints ─────────────────────────────────────────────
+
+/** Seconds since the epoch that keep a local time in 0100–9999 whatever the offset (±1 day margin). */
+const MIN_SECONDS = Date.UTC(100, 0, 2) / 1000;
+const MAX_SECONDS = Date.UTC(9999, 11, 30) / 1000;
+
+/** An RFC 3339 timestamp as the spec allows it, with the instant it names in 100 ns ticks. */
+interface Stamp {
+  text: string;
+  ticks: bigint;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** 0–7 fractional digits, `Z` or an offset from -23:59 to +23:59, years 0100–9999. */
+const timestamp: fc.Arbitrary<Stamp> = fc
+  .record({
+    seconds: fc.integer({ min: MIN_SECONDS, max: MAX_SECONDS }),
+    digits: fc.integer({ min: 0, max: 7 }),
+    fraction: fc.integer({ min: 0, max: 9_999_999 }),
+    offsetMinutes: fc.option(fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }), { nil: undefined }),
+  })
+  .map(({ seconds, digits, fraction, offsetMinutes }) => {
+    const local = new Date((seconds + (offsetMinutes ?? 0) * 60) * 1000).toISOString().slice(0, 19);
+    const digitsText = pad(fraction, 7).slice(0, digits);
+    const zone =
+      offsetMinutes === undefined
+        ? "Z"
+        : `${offsetMinutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+    return {
+      text: `${local}${digits > 0 ? `.${digitsText}` : ""}${zone}`,
+      ticks: BigInt(seconds) * 10_000_000n + BigInt(digitsText.padEnd(7, "0")),
+    };
+  });
+
+/** A Date filter, sent as `toISOString()`. */
+const dateObject = fc
+  .date({ min: new Date(MIN_SECONDS * 1000), max: new Date(MAX_SECONDS * 1000), noInvalidDate: true })
+  .map((date) => ({ value: date, text: date.toISOString(), ticks: BigInt(date.getTime()) * 10_000n }));
+
+/** A date filter as a caller passes it, and what must arrive on the wire. */
+const dateInput = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: timestamp.map((s) => ({ value: s.text as string | Date, text: s.text, ticks: s.ticks })),
+  },
+  { weight: 1, arbitrary: dateObject },
+);
+
+/** Any non-empty string a URL can carry (no lone surrogates), other than the dot-segments. */
+const pathId = fc
+  .oneof(
+    fc.string({ minLength: 1, maxLength: 24 }),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+    fc.constantFrom("a/b", "a b", "a+b", "%", "%2e", "?x=1#y", "...", "./", "é", "😀", " "),
+  )
+  .filter((s) => s !== "." && s !== "..");
+
+const uuid = fc.uuid().chain((id) => fc.constantFrom(id, id.toUpperCase()));
+
+interface ValidCase {
+  params: ListWorkflowInstancesInput;
+  /** What the query must parse back to (strings unchanged, numbers in decimal, Dates as toISOString). */
+  query: Record<string, string>;
+}
+
+const valid: fc.Arbitrary<ValidCase> = fc
+  .record(
+    {
+      accountId: pathId,
+      definitionId: uuid,
+      limit: fc.integer({ min: limit.schema.minimum, max: limit.schema.maximum }),
+      offset: fc.oneof(fc.integer({ min: offset.schema.minimum, max: 10_000 }), fc.maxSafeNat()),
+      version: fc.oneof(
+        fc.integer({ min: version.schema.minimum, max: 50 }),
+        fc.maxSafeInteger().filter((v) => v >= 1),
+      ),
+      status: fc.constantFrom(...workflowStatuses),
+      from: dateInput,
+      to: dateInput,
+    },
+    { requiredKeys: ["accountId", "definitionId"] },
+  )
+  .map(({ from, to, ...rest }) => {
+    // The spec's one cross-constraint: startTimeFrom <= startTimeTo.
+    const [early, late] = from && to && from.ticks > to.ticks ? [to, from] : [from, to];
+    const params: Record<string, unknown> = { ...rest };
+    const query: Record<string, string> = {};
+    for (const name of ["limit", "offset", "version", "status"] as const) {
+      if (rest[name] !== undefined) query[name] = String(rest[name]);
+    }
+    if (early) {
+      params.startTimeFrom = early.value;
+      query.startTimeFrom = early.text;
+    }
+    if (late) {
+      params.startTimeTo = late.value;
+      query.startTimeTo = late.text;
+    }
+    return { params: params as ListWorkflowInstancesInput, query };
+  });
+
+/** A timestamp that breaks the spec's date-time, each a near miss of a valid one. */
+const badTimestamp = fc.oneof(
+  timestamp.map((s) => s.text.replace(/(Z|[+-]\d\d:\d\d)$/, "")), // no zone
+  timestamp.map((s) => s.text.replace("T", " ")),
+  timestamp.map((s) => s.text.replace("T", "t")),
+  timestamp.map((s) => s.text.replace(/Z$/, "z")).filter((t) => t.endsWith("z")),
+  timestamp.map((s) => s.text.replace(/(:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/, "$1.12345678$3")), // 8 digits
+  timestamp.map((s) => s.text.replace(/([+-]\d\d):(\d\d)$/, "$1$2")).filter((t) => !/(Z|:\d\d)$/.test(t)),
+  timestamp.map((s) => s.text.replace(/^(\d{4})-\d\d/, "$1-13")), // month 13
+  timestamp.map((s) => s.text.replace(/^(\d{4}-\d\d)-\d\d/, "$1-32")), // day 32
+  fc.constantFrom("2021-02-30T00:00:00Z", "2021-04-31T00:00:00Z", "2023-02-29T12:00:00Z"),
+  timestamp.map((s) => s.text.replace(/T\d\d/, "T24")),
+  timestamp.map((s) => s.text.replace(/T(\d\d):\d\d/, "T$1:60")),
+  timestamp.map((s) => `${s.text}x`),
+  fc.constantFrom("", "now", "2021-06-30", "1625023239"),
+  fc.string({ maxLength: 30 }).filter((s) => !/^\d{4}-\d\d-\d\dT/.test(s)),
+);
+
+const notAnInteger = fc.oneof(
+  fc.double({ noInteger: true }),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, "10", null, true),
+);
+const unsafe = fc.constantFrom(2 ** 53, 1e21, Number.MAX_VALUE);
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const KNOWN = new Set(Object.keys(listWorkflowInstancesParameters));
+
+/** Exactly one parameter broken; `parameter` is the name InvalidParameterError must give. */
+type Mutation = { parameter: string; apply: (params: Record<string, unknown>) => void };
+const set =
+  (name: string) =>
+  (value: unknown): Mutation => ({
+    parameter: name,
+    apply: (params) => {
+      params[name] = value;
+    },
+  });
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constantFrom("", ".", "..", "a\uD800b", "\uDC00").map(set("accountId")),
+  fc
+    .string({ maxLength: 40 })
+    .filter((s) => !UUID.test(s))
+    .map(set("definitionId")),
+  uuid.map((id) => `${id}0`).map(set("definitionId")),
+  fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 501 }), notAnInteger, unsafe).map(set("limit")),
+  fc.oneof(fc.integer({ max: -1 }), notAnInteger, unsafe).map(set("offset")),
+  fc.oneof(fc.integer({ max: 0 }), notAnInteger, unsafe).map(set("version")),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => !(workflowStatuses as readonly string[]).includes(s))
+    .map(set("status")),
+  fc.constantFrom("complete", "COMPLETE", "Completed", " Complete").map(set("status")),
+  badTimestamp.map(set("startTimeFrom")),
+  badTimestamp.map(set("startTimeTo")),
+  fc.constant(new Date(Number.NaN)).map(set("startTimeFrom")),
+  fc.constant(new Date(Number.NaN)).map(set("startTimeTo")),
+  // from > to: both valid, in the wrong order; the error names startTimeFrom.
+  fc
+    .tuple(timestamp, timestamp)
+    .filter(([a, b]) => a.ticks !== b.ticks)
+    .map(([a, b]): [Stamp, Stamp] => (a.ticks > b.ticks ? [a, b] : [b, a]))
+    .map(([late, early]) => ({
+      parameter: "startTimeFrom",
+      apply: (params: Record<string, unknown>) => {
+        params.startTimeFrom = late.text;
+        params.startTimeTo = early.text;
+      },
+    })),
+  // An unknown parameter. (Names on Object.prototype are a known gap: see the it.fails below.)
+  fc
+    .string({ minLength: 1, maxLength: 20 })
+    .filter((name) => !KNOWN.has(name) && !(name in Object.prototype))
+    .map((name) => ({
+      parameter: name,
+      apply: (params: Record<string, unknown>) => {
+        Object.defineProperty(params, name, {
+          value: 1,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      },
+    })),
+);
+
+// ── Serialization and validation ────────────────────────────────────────────────────────────────
+
+let capture: TestServer;
+beforeAll(async () => {
+  capture = await startServer((_req, res) => sendJson(res, 200, []));
+});
+afterAll(() => capture.close());
+
+/** What one request looked like to the server: the raw path's segments and the parsed query. */
+function received(index: number) {
+  const request = capture.requests[index];
+  if (!request) throw new Error(`no request #${index}`);
+  // Split the raw request target: a URL parser would normalize what the client sent.
+  const [path = "", search = ""] = request.url.split("?", 2);
+  const segments = path.split("/");
+  const query = new URLSearchParams(search);
+  return {
+    /** The fixed segments around the two ids. */
+    fixed: [0, 1, 2, 3, 5, 7].map((i) => segments[i]),
+    segments: segments.length,
+    accountId: decodeURIComponent(segments[4] ?? ""),
+    definitionId: decodeURIComponent(segments[6] ?? ""),
+    query: Object.fromEntries(query),
+    keys: [...query.keys()],
+  };
+}
+
+/** The three ways a request goes out: a page, a walk's first page, and a page through middleware. */
+const modes = ["list", "walk", "middleware"] as const;
+type Mode = (typeof modes)[number];
+
+function clientFor(mode: Mode) {
+  const client = createWorkflowsClient({ apiKey, baseUrl: capture.url, maxRetries: 0 });
+  // A registered middleware sends requests through openapi-fetch's Request path instead of the direct one.
+  if (mode === "middleware") client.raw.use({ onRequest: ({ request }) => request });
+  return client;
+}
+
+async function send(mode: Mode, params: ListWorkflowInstancesInput) {
+  const client = clientFor(mode);
+  if (mode !== "walk") return client.listWorkflowInstances(params);
+  const { limit: pageSize, offset: _offset, ...filters } = params;
+  const walk: IterateWorkflowInstancesInput = { ...filters, ...(pageSize === undefined ? {} : { pageSize }) };
+  for await (const _ of client.iterateWorkflowInstances(walk)) {
+    // the capture server answers [] : one request
+  }
+}
+
+describe("query serialization (property)", () => {
+  it.each(modes)(
+    "every valid parameter set reaches the server unchanged (%s)",
+    async (mode) => {
+      await fc.assert(
+        fc.asyncProperty(valid, async ({ params, query }) => {
+          const before = capture.requests.length;
+          await send(mode, params);
+          expect(capture.requests.length).toBe(before + 1);
+          const got = received(before);
+          // The ids are one path segment each, whatever they contain.
+          expect(got.segments).toBe(8);
+          expect(got.fixed).toEqual(["", "api", "v1", "accounts", "definitions", "workflows"]);
+          expect(got.accountId).toBe(params.accountId);
+          expect(got.definitionId).toBe(params.definitionId);
+          let expected = query;
+          if (mode === "walk") {
+            // The walk owns limit/offset: its first request is limit = pageSize (default 100), offset 0.
+            const { offset: _o, limit: pageSize = String(limit.schema.default), ...filters } = query;
+            expected = { ...filters, limit: pageSize, offset: "0" };
+          }
+          expect(got.query).toEqual(expected);
+          expect(new Set(got.keys).size).toBe(got.keys.length); // no parameter twice
+        }),
+        { numRuns: 150, ...timeLimit(20_000) },
+      );
+    },
+    60_000,
+  );
+
+  it("a parameter set with one broken constraint: InvalidParameterError names it, and nothing is sent", async () => {
+    await fc.assert(
+      fc.asyncProperty(valid, mutation, fc.constantFrom(...modes), async ({ params }, broken, mode) => {
+        const bad: Record<string, unknown> = { ...params };
+        broken.apply(bad);
+        const before = capture.requests.length;
+        const client = clientFor(mode);
+        let error: unknown;
+        try {
+          await client.listWorkflowInstances(bad as unknown as ListWorkflowInstancesInput);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(InvalidParameterError);
+        expect((error as InvalidParameterError).parameter).toBe(broken.parameter);
+        expect(capture.requests.length).toBe(before);
+      }),
+      { numRuns: 400, ...timeLimit(20_000) },
+    );
+  }, 60_000);
+
+  it("a walk with a broken pageSize or maxItems: InvalidParameterError names the option, and nothing is sent", async () => {
+    const option = fc.oneof(
+      fc
+        .oneof(fc.integer({ max: 0 }), fc.integer({ min: 501 }), notAnInteger)
+        .map((value) => ({ name: "pageSize", value })),
+      fc
+        .oneof(fc.integer({ max: -1 }), notAnInteger)
+        .filter((value) => value !== Number.POSITIVE_INFINITY) // the default: no cap
+        .map((value) => ({ name: "maxItems", value })),
+    );
+    await fc.assert(
+      fc.asyncProperty(valid, option, async ({ params }, { name, value }) => {
+        const { limit: _l, offset: _o, ...filters } = params;
+        const before = capture.requests.length;
+        const client = clientFor("walk");
+        const walk = async () => {
+          for await (const _ of client.iterateWorkflowInstances({ ...filters, [name]: value })) {
+            // nothing: it must throw first
+          }
+        };
+        const error = await walk().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(InvalidParameterError);
+        expect((error as InvalidParameterError).parameter).toBe(name);
+        expect(capture.requests.length).toBe(before);
+      }),
+      { numRuns: 100, ...timeLimit(10_000) },
+    );
+  }, 30_000);
+
+  // Known gaps, reported to their owners; each turns red once fixed (then drop `.fails`).
+  it.fails("a timestamp in years 0000–0099 is ordered correctly (toTicks reads 0050 as 1950)", async () => {
+    const client = clientFor("list");
+    await client.listWorkflowInstances({
+      accountId,
+      definitionId,
+      startTimeFrom: "0050-01-01T00:00:00Z",
+      startTimeTo: "1949-01-01T00:00:00Z",
+    });
+  });
+
+  it.fails("an unknown parameter named like an Object.prototype member is rejected (toString)", async () => {
+    const client = clientFor("list");
+    const before = capture.requests.length;
+    const params = { accountId, definitionId };
+    Object.defineProperty(params, "toString", { value: 1, enumerable: true });
+    const error = await client.listWorkflowInstances(params).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(capture.requests.length).toBe(before);
+    expect((error as InvalidParameterError).parameter).toBe("toString");
+  });
+});
+
+// ── Pagination ──────────────────────────────────────────────────────────────────────────────────
+
+const providers = new Map<OffsetUnit, Provider>();
+beforeAll(async () => {
+  for (const unit of ["items", "pages"] as const) {
+    providers.set(unit, await startProvider({ offsetUnit: unit, definitions: [] }));
+  }
+});
+afterAll(async () => {
+  await Promise.all([...providers.values()].map((p) => p.close()));
+});
+
+let runs = 0;
+
+/**
+ * Serves `count` fresh instances (one version) on the provider of `unit`, under an account of
+ * their own (a read-ahead request an earlier run aborted may still arrive); returns the account,
+ * the instances as the provider orders them, and this run's requests.
+ */
+function serveData(unit: OffsetUnit, count: number, seed: number) {
+  const provider = providers.get(unit) as Provider;
+  const account = `run-${++runs}`;
+  const instances = generateInstances({
+    seed,
+    accountId: account,
+    definitionId,
+    count,
+    versions: 1,
+    meanGapMs: 5_000,
+  });
+  provider.setDefinitions([{ accountId: account, definitionId, instances }]);
+  const data = provider.definitions()[0]?.instances ?? [];
+  const path = `/accounts/${account}/`;
+  const requests = () => provider.requests.filter((r) => r.url.includes(path));
+  return { provider, account, data, requests };
+}
+
+const ids = (list: readonly WorkflowInstance[]) => list.map((i) => i.workflowId);
+
+/** Where each request's page starts, in items, and how many it asked for. */
+function requestedRanges(requests: readonly { url: string }[], unit: OffsetUnit) {
+  return requests.map((r) => {
+    const q = new URL(r.url, "http://x").searchParams;
+    const requested = Number(q.get("limit"));
+    const at = Number(q.get("offset"));
+    return { start: unit === "items" ? at : at * requested, limit: requested };
+  });
+}
+
+const walkShape = fc.record({
+  unit: fc.constantFrom<OffsetUnit>("items", "pages"),
+  count: fc.integer({ min: 0, max: 300 }),
+  pageSize: fc.integer({ min: 1, max: 50 }),
+  maxItems: fc.option(fc.integer({ min: 0, max: 320 }), { nil: undefined }),
+  seed: fc.integer({ min: 1, max: 1_000_000 }),
+  // Read-ahead (mostly off, the default): the same result, with extra requests made ahead.
+  prefetch: fc.constantFrom(0, 0, 1, 2, 4),
+});
+
+describe("the walk (property, against the reference provider)", () => {
+  it("yields every instance exactly once, in order, with contiguous requests; maxItems caps it", async () => {
+    await fc.assert(
+      fc.asyncProperty(walkShape, async ({ unit, count, pageSize, maxItems, seed, prefetch }) => {
+        const { provider, account, data, requests } = serveData(unit, count, seed);
+        const client = createWorkflowsClient({
+          apiKey,
+          baseUrl: provider.url,
+          offsetUnit: unit,
+          maxRetries: 0,
+        });
+        const seen: WorkflowInstance[] = [];
+        const walk = {
+          accountId: account,
+          definitionId,
+          pageSize,
+          prefetch,
+          ...(maxItems === undefined ? {} : { maxItems }),
+        };
+        for await (const instance of client.iterateWorkflowInstances(walk)) seen.push(instance);
+        const wanted = maxItems === undefined ? data : data.slice(0, maxItems);
+        expect(ids(seen)).toEqual(ids(wanted));
+        // Read-ahead sends (and aborts) requests past the end: the request checks are for the plain walk.
+        if (prefetch > 0) return;
+
+        // Each request starts where the previous page ended: nothing skipped, nothing asked twice.
+        const ranges = requestedRanges(requests(), unit);
+        let position = 0;
+        for (const range of ranges) {
+          expect(range.start).toBe(position);
+          position += Math.min(range.limit, Math.max(0, count - range.start));
+        }
+        const cap = maxItems ?? Number.POSITIVE_INFINITY;
+        if (cap === 0) expect(ranges).toEqual([]);
+        for (const range of ranges) {
+          // No request starts past maxItems; in items mode none reaches past it, in pages mode a
+          // shortened last page has to divide the position, so it may reach less than a page past.
+          expect(range.start).toBeLessThan(cap);
+          const reach = range.start + range.limit - cap;
+          expect(reach).toBeLessThanOrEqual(unit === "items" ? 0 : pageSize - 1);
+        }
+        if (maxItems === undefined || maxItems > count) {
+          // Stops at the first short page: one request per full page, plus the short (maybe empty) one.
+          expect(ranges).toHaveLength(Math.floor(count / pageSize) + 1);
+        }
+      }),
+      { numRuns: 120, ...timeLimit(30_000) },
+    );
+  }, 90_000);
+
+  /**
+   * Inserts between pages: `newer` instances started after the walk's first page, and `sameInstant`
+   * ones started at its pinned startedAt (the newest at the start). Returns what the walk yielded
+   * and the instances that existed when it started.
+   */
+  async function walkWithInserts(
+    unit: OffsetUnit,
+    count: number,
+    pageSize: number,
+    seed: number,
+    inserts: { newer: number; sameInstant: number }[],
+    prefetch = 0,
+  ) {
+    const { provider, account, data } = serveData(unit, count, seed);
+    const client = createWorkflowsClient({ apiKey, baseUrl: provider.url, offsetUnit: unit, maxRetries: 0 });
+    const pin = data[0]?.startedAt;
+    const seen: WorkflowInstance[] = [];
+    let page = 0;
+    // Bounded: a walk that re-reads shifted pages could otherwise go on as long as inserts do.
+    const maxPages = count + 2;
+    const walk = { accountId: account, definitionId, pageSize, prefetch };
+    for await (const batch of client.iterateWorkflowInstancePages(walk)) {
+      seen.push(...batch);
+      const insert = inserts[page % inserts.length];
+      page++;
+      if (page > maxPages) throw new Error(`the walk did not end after ${maxPages} pages`);
+      if (!insert || pin === undefined) continue;
+      const batchSeed = seed * 1_000 + page;
+      const newer = generateInstances({
+        seed: batchSeed,
+        accountId: account,
+        definitionId,
+        count: insert.newer,
+        versions: 1,
+        newest: new Date(Date.parse("2030-01-01T00:00:00Z") + page * 60_000),
+      });
+      const sameInstant = generateInstances({
+        seed: batchSeed + 500,
+        accountId: account,
+        definitionId,
+        count: insert.sameInstant,
+        versions: 1,
+      }).map((instance) => ({ ...instance, startedAt: pin }));
+      provider.insertInstances(definitionId, [...newer, ...sameInstant]);
+    }
+    return { seen, data };
+  }
+
+  it("with instances created between pages (newer, and same-instant fewer than a page): no starting instance missed or repeated", async () => {
+    const shape = fc.integer({ min: 1, max: 50 }).chain((pageSize) =>
+      fc.record({
+        unit: fc.constantFrom<OffsetUnit>("items", "pages"),
+        count: fc.integer({ min: 0, max: 300 }),
+        pageSize: fc.constant(pageSize),
+        seed: fc.integer({ min: 1, max: 1_000_000 }),
+        // Read-ahead stays off here for now: with it, a page requested before a same-instant insert
+        // and one answered after it can meet (PaginationError); reported, see drills.test.ts.
+        prefetch: fc.constant(0),
+        inserts: fc.array(
+          fc.record({
+            newer: fc.integer({ min: 0, max: 8 }),
+            // The walk's repeat window is one page: same-instant bursts below a page size.
+            sameInstant: fc.integer({ min: 0, max: pageSize - 1 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(shape, async ({ unit, count, pageSize, seed, inserts, prefetch }) => {
+        const { seen, data } = await walkWithInserts(unit, count, pageSize, seed, inserts, prefetch);
+        expect(ids(seen)).toEqual(ids(data));
+      }),
+      { numRuns: 80, ...timeLimit(30_000) },
+    );
+  }, 90_000);
+
+  // Reported to the owner of pagination.ts: a burst of same-instant inserts as large as a page
+  // between two requests shifts the next page onto the one before it (PaginationError), or, when
+  // larger, onto older pages (repeats the one-page window cannot see).
+  it.fails("with a same-instant burst of a full page between two pages: no PaginationError, no repeat", async () => {
+    const { seen, data } = await walkWithInserts("pages", 30, 5, 7, [{ newer: 0, sameInstant: 5 }]);
+    expect(ids(seen)).toEqual(ids(data));
+  });
+
+  it.fails("with same-instant bursts of any size: no starting instance missed or repeated (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<OffsetUnit>("items", "pages"),
+        fc.integer({ min: 20, max: 120 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 40 }),
+        async (unit, count, pageSize, burst) => {
+          const { seen, data } = await walkWithInserts(unit, count, pageSize, 3, [
+            { newer: 1, sameInstant: burst },
+          ]);
+          expect(ids(seen)).toEqual(ids(data));
+        },
+      ),
+      // No shrinking: it is expected to fail, and only the first counterexample matters here.
+      { numRuns: 50, endOnFailure: true, ...timeLimit(20_000) },
+    );
+  }, 60_000);
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Build step: copies spec/workflows.openapi.yaml into dist/openapi/ so the published package
+// ships the document its types were generated from (export "@workflows-kit/types/openapi.yaml").
+// dist/ is git-ignored and rebuilt by `build`, whose turbo inputs include the spec and this script.
+import { copyFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const from = path.resolve(here, "../../../spec/workflows.openapi.yaml");
+const to = path.resolve(here, "../dist/openapi/workflows.openapi.yaml");
+await mkdir(path.dirname(to), { recursive: true });
+await copyFile(from, to);
