@@ -12,7 +12,7 @@ import createClient, {
   type Client,
   createFinalURL,
   createQuerySerializer,
-  defaultPathSerializer,
+  defaultPathSerializer as pathSerializer,
   removeTrailingSlash,
 } from "openapi-fetch";
 import { excerpt, InvalidParameterError, InvalidResponseError, WorkflowsApiError } from "./errors.js";
@@ -98,7 +98,6 @@ export interface WorkflowsClient {
 
 const PATH = listWorkflowInstancesOperation.path;
 const DEFAULT_PAGE_SIZE = listWorkflowInstancesParameters.limit.schema.default;
-const MAX_PREFETCH = 16;
 
 function toWireDate(name: string, value: DateInput | undefined): string | undefined {
   if (!(value instanceof Date)) return value;
@@ -106,7 +105,16 @@ function toWireDate(name: string, value: DateInput | undefined): string | undefi
   return value.toISOString();
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A URL carries neither a lone surrogate (encodeURIComponent throws) nor an integer past 2^53 ("1e+21"). */
+function urlSafe(value: unknown): boolean {
+  if (typeof value !== "string") return !Number.isInteger(value) || Number.isSafeInteger(value);
+  try {
+    encodeURIComponent(value);
+  } catch {
+    return false;
+  }
+  return true;
+}
 
 /** Dates to strings; checks that hold even with `validate: false` because the URL could not carry the value. */
 function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams {
@@ -120,18 +128,7 @@ function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams
     }
   }
   for (const [name, value] of Object.entries(params)) {
-    // encodeURIComponent throws a bare URIError on a lone surrogate: no URL can carry one.
-    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
-      throw new InvalidParameterError(name, value, "must be well-formed Unicode (it has a lone surrogate)");
-    }
-    // Beyond 2^53 an integer prints as "1e+21" or rounded: the query would not carry the value.
-    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      throw new InvalidParameterError(
-        name,
-        value,
-        `must be a safe integer (between ±${Number.MAX_SAFE_INTEGER})`,
-      );
-    }
+    if (!urlSafe(value)) throw new InvalidParameterError(name, value, "cannot go into a URL as is");
   }
   const wire: Record<string, unknown> = { ...params };
   for (const name of ["startTimeFrom", "startTimeTo"] as const) {
@@ -143,23 +140,15 @@ function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams
 }
 
 /**
- * What makes a JSON array unusable as a page, or undefined: an item without a string `workflowId`
- * (null, a number), which would crash a consumer or defeat the walk's repeat detection, and, when
- * `limit` is given (a walk's page), more instances than it, which would throw the walk's offsets
- * off and lose instances.
+ * What makes a JSON array unusable as a page: items without a string `workflowId` (null, numbers)
+ * and, for a walk's page (`limit` given), more items than `limit`, which would throw its offsets off.
  */
-function pageProblem(page: unknown[], limit: number | undefined): string | undefined {
-  if (limit !== undefined && page.length > limit)
-    return `an array of ${page.length} items for limit ${limit}`;
-  const bad = page.findIndex(
-    (item) =>
-      typeof item !== "object" ||
-      item === null ||
-      typeof (item as { workflowId?: unknown }).workflowId !== "string",
-  );
-  return bad === -1
-    ? undefined
-    : `an array whose item ${bad} is not a workflow instance (no string workflowId)`;
+function pageProblem(page: unknown[], limit = Number.POSITIVE_INFINITY): string | undefined {
+  if (page.length > limit) return `${page.length} items for limit ${limit}`;
+  if (page.some((item) => typeof (item as { workflowId?: unknown } | null)?.workflowId !== "string")) {
+    return "items that are not workflow instances";
+  }
+  return undefined;
 }
 
 // setTimeout overflows above 2^31-1 ms and fires at once, so no wait may exceed it.
@@ -234,22 +223,23 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
   // only changes with the ids: a walk or a poll builds it once (path serializing is the costly part).
   const query = createQuerySerializer();
   const base = removeTrailingSlash(new URL(baseUrl).href);
-  let path = { accountId: "", definitionId: "", url: "" };
+  let last: [accountId: string, definitionId: string, url: string] | undefined;
   const urlOf = (accountId: string, definitionId: string, params: Record<string, unknown>) => {
-    if (path.accountId !== accountId || path.definitionId !== definitionId || !path.url) {
+    if (last?.[0] !== accountId || last[1] !== definitionId) {
+      const path = { accountId, definitionId };
       const url = createFinalURL(PATH, {
         baseUrl: base,
-        params: { path: { accountId, definitionId } },
+        params: { path },
         querySerializer: () => "",
-        pathSerializer: defaultPathSerializer,
+        pathSerializer,
       });
-      path = { accountId, definitionId, url };
+      last = [accountId, definitionId, url];
     }
     const search = query(params);
-    return search ? `${path.url}?${search}` : path.url;
+    return search ? `${last[2]}?${search}` : last[2];
   };
 
-  /** What openapi-fetch's `GET` with `parseAs: "text"` gives, and the URL the request went to. */
+  /** The response, the URL it came from, and what openapi-fetch's `GET` with `parseAs: "text"` gives (data, error text). */
   async function get(wire: ListWorkflowInstancesParams, signal: AbortSignal | undefined) {
     const { accountId, definitionId, ...search } = wire;
     if (middleware) {
@@ -261,11 +251,11 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
       });
       // openapi-fetch gives `undefined` for an empty body with Content-Length: 0 (JSON.stringify("") is '""').
       const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-      return { response, url: response.url, data, text };
+      return [response, response.url, data, text] as const;
     }
     const url = urlOf(accountId, definitionId, search);
     const { response, body } = await transport.get(url, signal);
-    return { response, url, data: body, text: body };
+    return [response, url, body, body] as const;
   }
 
   async function fetchPage(
@@ -274,7 +264,7 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     /** A page of a walk: more instances than `limit` would throw its offsets off. */
     walking = false,
   ): Promise<WorkflowInstance[]> {
-    const { response, url, data, text } = await get(wire, call.signal);
+    const [response, url, data, text] = await get(wire, call.signal);
     const request = { method: "GET", url };
     if (!response.ok) throw WorkflowsApiError.from(request, response, text);
     let page: unknown;
@@ -320,8 +310,8 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     if (!(maxItems === Number.POSITIVE_INFINITY || (Number.isInteger(maxItems) && maxItems >= 0))) {
       throw new InvalidParameterError("maxItems", maxItems, "must be an integer >= 0");
     }
-    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > MAX_PREFETCH) {
-      throw new InvalidParameterError("prefetch", prefetch, `must be an integer from 0 to ${MAX_PREFETCH}`);
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 16) {
+      throw new InvalidParameterError("prefetch", prefetch, "must be an integer from 0 to 16");
     }
     const wire = toWire(filters as ListWorkflowInstancesInput);
     if (validate) {

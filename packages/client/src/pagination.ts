@@ -72,7 +72,7 @@ export async function* walkPages(
   fetchPage: PageFetcher,
   options: WalkOptions,
 ): AsyncGenerator<WorkflowInstance[], void, undefined> {
-  const ahead = readAhead(fetchPage, options.prefetch ?? 0, options.signal);
+  const [take, plan, discard, cancel] = readAhead(fetchPage, options.prefetch ?? 0, options.signal);
   let position = 0;
   let yielded = 0;
   let previousIds = new Set<string>();
@@ -80,7 +80,7 @@ export async function* walkPages(
   try {
     while (yielded < options.maxItems) {
       const request = requestAt(position, yielded, pin, options);
-      const page = await ahead.take(request);
+      const page = await take(request);
       const { limit, offset } = request;
       if (position === 0 && page.length === limit) pin = pinFrom(page, options);
       const fresh = page.filter((instance) => !previousIds.has(instance.workflowId));
@@ -89,88 +89,78 @@ export async function* walkPages(
         throw new PaginationError(offset, limit);
       // Repeats mean the list shifted between two fetches (a same-instant insert). Pages requested
       // ahead may predate that shift and would then skip instances: request them again.
-      if (fresh.length < page.length) ahead.discard();
+      if (fresh.length < page.length) discard();
       const taken = fresh.slice(0, options.maxItems - yielded);
       yielded += taken.length;
       position += page.length;
       previousIds = new Set(page.map((instance) => instance.workflowId));
       const last = page.length < limit || yielded >= options.maxItems;
       // The pin is known from here on (it comes from the first page), so read-ahead starts at page 2.
-      if (!last) ahead.plan(position, yielded, pin, options);
+      if (!last) plan(position, yielded, pin, options);
       if (taken.length > 0) yield taken;
       if (last) return;
     }
   } finally {
-    ahead.cancel();
+    cancel();
   }
 }
 
 interface Pending {
   request: PageRequest;
   page: Promise<WorkflowInstance[]>;
-  controller: AbortController;
-  failed?: boolean;
 }
 
 /** The requests made ahead of the consumer, in walk order, and what to do with them. */
 function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | undefined) {
   const queue: Pending[] = [];
-  const drop = (from: number) => {
-    for (const pending of queue.splice(from)) pending.controller.abort();
-  };
-  const onAbort = () => {
-    for (const pending of queue) pending.controller.abort(signal?.reason);
+  // One controller for the requests in flight ahead; replaced whenever they are dropped.
+  let controller = new AbortController();
+  const follow = () => controller.abort(signal?.reason);
+  const drop = () => {
+    if (queue.splice(0).length === 0) return;
+    controller.abort();
+    controller = new AbortController();
+    if (signal?.aborted) follow();
   };
   // The pin never changes after page 1, and page 1 is never requested ahead: limit and offset suffice.
   const same = (a: PageRequest | undefined, b: PageRequest) => a?.limit === b.limit && a.offset === b.offset;
-  if (depth > 0) signal?.addEventListener("abort", onAbort, { once: true });
+  if (depth > 0) signal?.addEventListener("abort", follow, { once: true });
 
-  return {
-    /** The page for `request`: the one requested ahead if it is this request, else fetched now. */
-    take(request: PageRequest): Promise<WorkflowInstance[]> {
+  return [
+    /** take: the page for `request`, the one requested ahead if it is this request, else fetched now. */
+    (request: PageRequest): Promise<WorkflowInstance[]> => {
       if (same(queue[0]?.request, request)) return (queue.shift() as Pending).page;
-      drop(0);
+      drop();
       return fetchPage(request);
     },
-
-    /** Keeps the next `depth` requests of the walk in flight, assuming every page until then is full. */
-    plan(
+    /** plan: keeps the next `depth` requests of the walk in flight, assuming every page until then is full. */
+    (
       position: number,
       yielded: number,
       pin: Pick<PageRequest, "startTimeTo" | "version">,
       options: WalkOptions,
-    ) {
-      let index = 0;
-      for (; index < depth && yielded < options.maxItems; index++) {
+    ) => {
+      for (let index = 0; index < depth && yielded < options.maxItems; index++) {
         const request = requestAt(position, yielded, pin, options);
-        if (!same(queue[index]?.request, request)) {
-          drop(index);
-          // A page ahead failed: its error surfaces when the walk gets there; ask for nothing past it.
-          if (queue.some((pending) => pending.failed)) return;
-          const controller = new AbortController();
-          if (signal?.aborted) controller.abort(signal.reason);
-          const pending: Pending = { request, controller, page: fetchPage(request, controller.signal) };
+        // What is queued was planned the same way (take() checks each one as it goes).
+        if (!queue[index]) {
+          const page = fetchPage(request, controller.signal);
           // Handled now, rethrown when the walk takes it: no unhandled rejection if it never does.
-          pending.page.catch(() => {
-            pending.failed = true;
-          });
-          queue.push(pending);
+          page.catch(() => {});
+          queue.push({ request, page });
         }
         position += request.limit;
         yielded += request.limit;
       }
-      drop(index);
     },
-
-    /** Aborts every request made ahead; the next `plan` sends them again. */
-    discard: () => drop(0),
-
-    /** Aborts every request made ahead (the walk is over); their outcomes are ignored. */
-    cancel() {
-      drop(0);
-      signal?.removeEventListener("abort", onAbort);
+    /** discard: aborts every request made ahead; the next plan sends them again. */
+    drop,
+    /** cancel: aborts every request made ahead (the walk is over); their outcomes are ignored. */
+    () => {
+      drop();
+      signal?.removeEventListener("abort", follow);
     },
-  };
+  ] as const;
 }
 
 function pinFrom(

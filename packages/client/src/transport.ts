@@ -29,15 +29,6 @@ export interface Exchange {
 }
 type Attempt = Exchange | { error: WorkflowsError };
 
-/** One request as the transport sends it: openapi-fetch's Request, or a URL (a plain GET). */
-interface Outgoing {
-  /** What `fetch` gets as its input. */
-  input: Request | string;
-  summary: RequestSummary;
-  /** The caller's signal. */
-  signal: AbortSignal | undefined;
-}
-
 export interface Transport {
   /** The `fetch` openapi-fetch calls (through its middleware). */
   send(request: Request): Promise<Response>;
@@ -73,7 +64,12 @@ function sleep(ms: number, signal: AbortSignal | undefined, request: RequestSumm
 export function createTransport(options: TransportOptions): Transport {
   const authorization = `Bearer ${options.apiKey}`;
 
-  async function attemptOnce({ input, summary, signal }: Outgoing): Promise<Attempt> {
+  /** One attempt. `input`: openapi-fetch's Request, or a URL (a plain GET); `signal`: the caller's. */
+  async function attemptOnce(
+    input: Request | string,
+    summary: RequestSummary,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     // One controller for the caller's signal and the timeout (AbortSignal.any costs tens of µs a call).
     const controller = new AbortController();
     let timedOut = false;
@@ -110,11 +106,14 @@ export function createTransport(options: TransportOptions): Transport {
     return ceiling / 2 + (Math.random() * ceiling) / 2;
   }
 
-  async function exchange(outgoing: Outgoing): Promise<Exchange> {
-    const { summary, signal } = outgoing;
+  async function exchange(
+    input: Request | string,
+    summary: RequestSummary,
+    signal: AbortSignal | undefined,
+  ): Promise<Exchange> {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new WorkflowsAbortError(summary, signal.reason);
-      const result = await attemptOnce(outgoing);
+      const result = await attemptOnce(input, summary, signal);
       const canRetry = attempt < options.maxRetries;
       if ("error" in result) {
         if (!canRetry) throw result.error;
@@ -136,10 +135,10 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     async send(request) {
       const summary = { method: request.method, url: request.url };
-      const { response, body } = await exchange({ input: request, summary, signal: request.signal });
+      const { response, body } = await exchange(request, summary, request.signal);
       return replay(response, body, summary.url);
     },
-    get: (url, signal) => exchange({ input: url, summary: { method: "GET", url }, signal }),
+    get: (url, signal) => exchange(url, { method: "GET", url }, signal),
   };
 }
 

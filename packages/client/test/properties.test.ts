@@ -19,7 +19,7 @@ import {
 import { sendJson } from "./support/fixtures.js";
 import { startServer, type TestServer } from "./support/server.js";
 
-/** Print it with a failure: `fc.assert` reports the seed and path that reproduce it. */
+/** Fixed, so a failure reproduces: `fc.assert` reports this seed and the counterexample's path. */
 const SEED = 20_261_127;
 fc.configureGlobal({ seed: SEED, numRuns: 100 });
 /** Each property stops after this long, even below its numRuns, so a slow machine stays bounded. */

@@ -6,6 +6,8 @@ declare module "autocannon" {
     pipelining?: number;
     duration?: number;
     headers?: Record<string, string>;
+    /** Requests each connection sends in turn (paths replace the URL's). */
+    requests?: { path: string; method?: string }[];
   }
   interface Histogram {
     average: number;

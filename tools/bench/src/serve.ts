@@ -12,9 +12,8 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { startMock } from "@workflows-kit/mock";
 import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
-import { ACCOUNT_ID, DEFINITION_ID, synthPage } from "./synth.js";
+import { ACCOUNT_ID, DEFINITION_ID, synthInstance, synthJson, synthPage } from "./synth.js";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -135,6 +134,10 @@ function delayedOrNot(url: string): Promise<string> {
 /** Synthesized pages of `--count` instances, built from the offset per request (see synth.ts). */
 async function synth(): Promise<{ url: string; instances: number }> {
   const count = Number(values.count ?? 1_000_000);
+  for (const index of [0, 1, 2, 3, 4, 5, 4_321, count - 1]) {
+    if (synthJson(index) !== JSON.stringify(synthInstance(index)))
+      throw new Error(`synthJson(${index}) is off`);
+  }
   const server = createServer((req, res) => {
     const body = synthPage(count, new URL(req.url ?? "/", "http://bench").searchParams);
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
@@ -144,6 +147,8 @@ async function synth(): Promise<{ url: string; instances: number }> {
 }
 
 async function prism(): Promise<{ url: string }> {
+  // Loaded only here: Prism's modules would weigh on the other servers' heaps too.
+  const { startMock } = await import("@workflows-kit/mock");
   const mock = await startMock({ logLevel: "silent" });
   return { url: mock.url };
 }

@@ -45,6 +45,23 @@ export function synthInstance(index: number): WorkflowInstance {
   };
 }
 
+/** `JSON.stringify(synthInstance(index))`, written out (twice as fast: the server of a 1M walk). */
+export function synthJson(index: number): string {
+  const started = NEWEST_MS - index * GAP_MS;
+  const status = STATUSES[index % STATUSES.length] as WorkflowStatus;
+  const done = status === "Complete" || status === "Terminated";
+  const completedAt = done ? `"${formatTimestamp(started + 500 + (index % 90_000), 7)}"` : "null";
+  return (
+    `{"workflowId":"${hex(Math.floor(started / 1000), 8)}${hex(index, 16)}",` +
+    `"data":{"payload":{"umid":"${hex(index, 8)}-0000-4000-8000-${hex(index * 7919, 12).slice(-12)}",` +
+    `"user":{"channelUserId":"user_${index % 500}","name":"User ${index % 97}"},` +
+    `"content":{"text":"Message ${index}"}},"accountId":"${ACCOUNT_ID}",` +
+    `"triggeredAt":"${formatTimestamp(started - 120, 7, index % 10_000)}"},` +
+    `"definitionId":"${DEFINITION_ID}","version":1,"status":"${status}",` +
+    `"startedAt":"${formatTimestamp(started, 7)}","completedAt":${completedAt}}`
+  );
+}
+
 /** First index whose `startedAt` is at or before `startTimeTo` (inclusive, 100 ns precision). */
 function firstAtOrBefore(startTimeTo: string | null): number {
   const ticks = startTimeTo === null ? undefined : toTicks(startTimeTo);
@@ -65,6 +82,6 @@ export function synthPage(count: number, query: URLSearchParams): string {
   const start = firstAtOrBefore(query.get("startTimeTo")) + offset * limit;
   const end = Math.min(count, start + limit);
   const parts: string[] = [];
-  for (let index = start; index < end; index++) parts.push(JSON.stringify(synthInstance(index)));
+  for (let index = start; index < end; index++) parts.push(synthJson(index));
   return `[${parts.join(",")}]`;
 }

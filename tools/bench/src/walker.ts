@@ -1,5 +1,5 @@
 // The memory benchmark's walker, a child process of its own so that its RSS is the walk's alone:
-// `node --expose-gc dist/walker.js --mode loop|client --url U [--page-size 500] [--prefetch N]`.
+// `node dist/walker.js --mode loop|client --url U [--page-size 500] [--prefetch N] [--warmup-pages 200]`.
 // Walks every instance the server has and prints one JSON line: RSS before, at the peak, after.
 import { parseArgs } from "node:util";
 import { createWorkflowsClient, type WorkflowInstance } from "@workflows-kit/client";
@@ -11,14 +11,13 @@ const { values } = parseArgs({
     url: { type: "string" },
     "page-size": { type: "string", default: "500" },
     prefetch: { type: "string", default: "0" },
-    "warmup-pages": { type: "string", default: "10" },
+    "warmup-pages": { type: "string", default: "200" },
   },
 });
 const base = values.url as string;
 const pageSize = Number(values["page-size"]);
 const prefetch = Number(values.prefetch);
 const warmupPages = Number(values["warmup-pages"]);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const MB = 1024 * 1024;
 
 let items = 0;
@@ -26,23 +25,25 @@ let checksum = 0;
 let baselineRss = 0;
 let peakRss = 0;
 let peakHeap = 0;
+/** The highest RSS of each tenth of the walk (a tenth is `warmupPages` pages). */
+const tenths: number[] = [];
 const started = performance.now();
 
-/** Called once per instance: touches it, and samples memory once per page's worth. */
+/**
+ * Called once per instance: touches it, and samples memory once per page's worth. The baseline is
+ * the highest RSS of the warm-up pages (code loaded, JIT warm, the heap at its working size), the
+ * growth how far the rest of the walk goes above it: flat means the walk holds nothing it has passed.
+ */
 function consume(instance: WorkflowInstance): void {
   checksum = (checksum + instance.workflowId.length + instance.status.length) | 0;
   items++;
   if (items % pageSize !== 0) return;
-  const pages = items / pageSize;
-  if (pages === warmupPages) {
-    // The baseline: after the first pages (code loaded, JIT warm, buffers sized) and a full GC.
-    gc();
-    baselineRss = process.memoryUsage.rss();
-    peakRss = baselineRss;
-    return;
-  }
-  if (pages > warmupPages) {
-    const { rss, heapUsed } = process.memoryUsage();
+  const { rss, heapUsed } = process.memoryUsage();
+  const tenth = Math.min(9, Math.floor((items / pageSize - 1) / warmupPages));
+  tenths[tenth] = Math.max(tenths[tenth] ?? 0, rss);
+  if (items / pageSize <= warmupPages) {
+    baselineRss = Math.max(baselineRss, rss);
+  } else {
     peakRss = Math.max(peakRss, rss);
     peakHeap = Math.max(peakHeap, heapUsed);
   }
@@ -73,7 +74,6 @@ async function client(): Promise<void> {
 }
 
 await (values.mode === "loop" ? loop() : client());
-gc();
 const endRss = process.memoryUsage.rss();
 process.stdout.write(
   `${JSON.stringify({
@@ -85,7 +85,8 @@ process.stdout.write(
     baselineRssMB: baselineRss / MB,
     peakRssMB: peakRss / MB,
     endRssMB: endRss / MB,
-    growthMB: (peakRss - baselineRss) / MB,
+    growthMB: Math.max(0, peakRss - baselineRss) / MB,
     peakHeapMB: peakHeap / MB,
+    tenthsMB: tenths.map((rss) => Math.round(rss / MB)),
   })}\n`,
 );

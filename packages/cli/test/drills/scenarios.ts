@@ -253,7 +253,7 @@ export const cliDrills: CliDrill[] = [
     exit: 1,
     stdout: "",
     stderr:
-      /^workflows: unexpected error: InvalidResponseError: GET .* answered 200 with an array whose item 0 is not a workflow instance/,
+      /^workflows: unexpected error: InvalidResponseError: GET .* answered 200 with items that are not workflow instances: "\[null,1\]"/,
     requests: 1,
     maxMs: 0,
   },

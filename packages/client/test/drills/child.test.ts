@@ -28,13 +28,13 @@ function newest(dir: string, suffix: string): number {
 }
 
 beforeAll(async () => {
-  // turbo builds the package before its tests; a direct `vitest run` after editing src/ would
-  // otherwise drill yesterday's dist.
+  // turbo builds the package before its tests (and sets TURBO_HASH); a direct `vitest run` after
+  // editing src/ would otherwise drill yesterday's dist.
   const dist = path.join(root, "dist");
-  if (
-    !existsSync(path.join(dist, "index.js")) ||
-    newest(dist, ".js") < newest(path.join(root, "src"), ".ts")
-  ) {
+  const missing = !existsSync(path.join(dist, "index.js"));
+  const stale = () =>
+    process.env.TURBO_HASH === undefined && newest(dist, ".js") < newest(path.join(root, "src"), ".ts");
+  if (missing || stale()) {
     const tsc = path.join(root, "node_modules/.bin/tsc");
     await promisify(execFile)(tsc, ["-p", "tsconfig.build.json"], { cwd: root, timeout: 120_000 });
   }
@@ -110,7 +110,7 @@ describe("fault drills (child process, built dist)", () => {
   );
 
   it("the checks are not vacuous: a timer left behind is reported, and delays the exit", async () => {
-    const drill = drills.find((d) => d.call.kind === "list" && "ok" in d.expected && d.requests === 2);
+    const drill = drills.find((d) => d.call.kind === "list" && "ok" in d.expected && d.maxMs === 0);
     if (!drill) throw new Error("no quick drill to borrow");
     const staged = await stage(drill);
     let result: ChildResult;
