@@ -239,7 +239,7 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     return search ? `${last[2]}?${search}` : last[2];
   };
 
-  /** The response, the URL it came from, and what openapi-fetch's `GET` with `parseAs: "text"` gives (data, error text). */
+  /** The response, its URL, its data and its error text, as openapi-fetch's `GET` (`parseAs: "text"`) gives them. */
   async function get(wire: ListWorkflowInstancesParams, signal: AbortSignal | undefined) {
     const { accountId, definitionId, ...search } = wire;
     if (middleware) {

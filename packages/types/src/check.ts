@@ -70,7 +70,7 @@ export function checkListWorkflowInstancesParameters(
   params: Readonly<Record<string, unknown>>,
 ): ParameterProblem | undefined {
   for (const name of Object.keys(params)) {
-    if (!(name in listWorkflowInstancesParameters) && params[name] !== undefined) {
+    if (!Object.hasOwn(listWorkflowInstancesParameters, name) && params[name] !== undefined) {
       return {
         parameter: name,
         reason: `is not a parameter of listWorkflowInstances (known: ${parameterNames.join(", ")})`,

@@ -15,8 +15,10 @@ export function toTicks(value: string): bigint | undefined {
     number,
     number,
   ];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(Date.UTC(year, month - 1, day));
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  const utc = check.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
   // Date.UTC rolls 2021-02-30 over to March; a real calendar date must survive the round trip.
   if (
     check.getUTCMonth() !== month - 1 ||

@@ -130,7 +130,7 @@ const xml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt
 
 /** A hand-rolled SVG: per benchmark a panel, per row the baseline and the subject as bars. */
 export function svg(results: Results): string {
-  const width = 900;
+  const width = 1000;
   const labelWidth = 300;
   const barWidth = 380;
   const rowHeight = 34;
