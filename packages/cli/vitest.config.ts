@@ -2,5 +2,6 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 // Contract tests run in their own task (contract:consumer, vitest.contract.config.ts).
 export default defineConfig({
-  test: { exclude: [...configDefaults.exclude, "test/contract/**"] },
+  // Multi-page walks against real servers run alongside every other suite on 2 CI cores.
+  test: { exclude: [...configDefaults.exclude, "test/contract/**"], testTimeout: 30_000 },
 });

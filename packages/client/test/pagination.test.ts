@@ -236,7 +236,10 @@ describe("a server that does not advance with offset", () => {
   });
 });
 
-describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
+// Generous bounds: on a loaded machine (a cold `pnpm test` runs many suites at once) a request can take a while.
+const WAIT = { timeout: 15_000, interval: 5 };
+
+describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_000 }, () => {
   let server: TestServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -321,7 +324,7 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
         pageSize: 10,
         prefetch: 3,
       })) {
-        if (count++ === 0) await vi.waitFor(() => expect(held).toHaveLength(3));
+        if (count++ === 0) await vi.waitFor(() => expect(held).toHaveLength(3), WAIT);
         if (count === 5) break;
       }
       expect(held.map((h) => h.offset).sort()).toEqual([1, 2, 3]);
@@ -345,7 +348,7 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
         { signal: controller.signal },
       );
       for await (const _ of pages) {
-        await vi.waitFor(() => expect(held).toHaveLength(2));
+        await vi.waitFor(() => expect(held).toHaveLength(2), WAIT);
         controller.abort(new Error("user cancelled"));
       }
     };
@@ -369,7 +372,8 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
         for await (const instance of walk) {
           seen.push(instance);
           // Slow consumer: the failing page is answered long before the walk gets to it.
-          if (seen.length === 1) await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(4));
+          if (seen.length === 1)
+            await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(4), WAIT);
         }
       };
       expect(await rejectionOf(walkAll())).toBeInstanceOf(NotFoundError);
@@ -383,7 +387,7 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
         pageSize: 10,
         prefetch: 3,
       })) {
-        if (count === 0) await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(8));
+        if (count === 0) await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(8), WAIT);
         if (++count === 15) break;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -428,7 +432,7 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
       seen.push(...page);
       if (first) {
         first = false;
-        await vi.waitFor(() => expect([...answered].sort()).toEqual([0, 2, 3]));
+        await vi.waitFor(() => expect([...answered].sort()).toEqual([0, 2, 3]), WAIT);
         p.insertInstances(definitionId, sameInstant);
         open();
       }
