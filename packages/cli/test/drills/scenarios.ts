@@ -7,7 +7,15 @@
 import type { WorkflowInstance } from "@workflows-kit/client";
 import { expect } from "vitest";
 import { reordered, SLACK_MS, stage } from "../../../client/test/drills/scenarios.js";
-import { apiError, type Fault, type FaultPlan, htmlPage } from "../../../client/test/support/faults.js";
+import {
+  always,
+  apiError,
+  type Fault,
+  type FaultPlan,
+  htmlPage,
+  httpDateRateLimit,
+  rateLimit,
+} from "../../../client/test/support/faults.js";
 
 export { SLACK_MS, stage };
 export const EARLY_MS = 15;
@@ -34,11 +42,6 @@ export interface CliDrill {
   bin?: boolean;
 }
 
-const always =
-  (fault: Fault): FaultPlan =>
-  () =>
-    fault;
-const rateLimit = (retryAfter: string | (() => string)): Fault => ({ kind: "rateLimit", retryAfter });
 const pass: Fault = { kind: "pass" };
 /** The client's default backoff (the CLI does not change it): step n waits 250–500 · 2ⁿ ms. */
 const backoffMax = (retries: number) =>
@@ -70,11 +73,6 @@ const summaryTotal = (stdout: string, data: WorkflowInstance[]) => {
   expect((JSON.parse(stdout) as { total: number }).total).toBe(data.length);
 };
 
-function httpDate(secondsAhead: number) {
-  const at = (Math.floor(Date.now() / 1000) + secondsAhead) * 1000;
-  return { header: new Date(at).toUTCString(), waitMs: at - Date.now() };
-}
-
 const URL_PART = String.raw`GET http://127\.0\.0\.1:\d+/api/v1/accounts/acme/definitions/5870442f-3ddd-4657-b74c-6e17308f5230/workflows`;
 
 export const cliDrills: CliDrill[] = [
@@ -93,15 +91,7 @@ export const cliDrills: CliDrill[] = [
   {
     name: "429 with Retry-After as an HTTP date: list json waits, then prints the page",
     size: 25,
-    setup: () => {
-      let waitMs = 0;
-      const fault = rateLimit(() => {
-        const date = httpDate(2);
-        waitMs = date.waitMs;
-        return date.header;
-      });
-      return { plan: [fault], minMs: () => waitMs };
-    },
+    setup: () => httpDateRateLimit(2),
     command: ["list", "--limit", "10", "--format", "json"],
     env: { WORKFLOWS_MAX_RETRIES: "2" },
     exit: 0,

@@ -9,11 +9,15 @@ import type { WorkflowInstance } from "@workflows-kit/types";
 import { expect } from "vitest";
 import type { WorkflowsClientOptions } from "../../src/index.js";
 import {
+  always,
   apiError,
   type Fault,
   type FaultPlan,
   type FaultServer,
   htmlPage,
+  httpDate,
+  httpDateRateLimit,
+  rateLimit,
   startFaultServer,
 } from "../support/faults.js";
 import type { DrillCall, Outcome } from "./outcome.mjs";
@@ -66,22 +70,11 @@ export interface Drill {
   maxMs: number;
 }
 
-const always =
-  (fault: Fault): FaultPlan =>
-  () =>
-    fault;
 const list = (limit: number): DrillCall => ({ kind: "list", params: { limit } });
 const walk = (pageSize: number, prefetch?: number): DrillCall => ({
   kind: "walk",
   params: prefetch === undefined ? { pageSize } : { pageSize, prefetch },
 });
-const rateLimit = (retryAfter: string | (() => string)): Fault => ({ kind: "rateLimit", retryAfter });
-/** An HTTP date (whole seconds) `seconds` from now, and the wait it means. */
-function httpDate(secondsAhead: number) {
-  const at = (Math.floor(Date.now() / 1000) + secondsAhead) * 1000;
-  return { header: new Date(at).toUTCString(), waitMs: at - Date.now() };
-}
-
 /** Pages reordered the way a server with its own idea of order might: stable across requests. */
 export function reordered(data: WorkflowInstance[], pageSize: number): WorkflowInstance[] {
   const out = [...data];
@@ -109,15 +102,7 @@ export const drills: Drill[] = [
   {
     name: "429 with Retry-After as an HTTP date (1–2 s ahead)",
     size: 25,
-    setup: () => {
-      let waitMs = 0;
-      const fault = rateLimit(() => {
-        const date = httpDate(2);
-        waitMs = date.waitMs;
-        return date.header;
-      });
-      return { plan: [fault], minMs: () => waitMs };
-    },
+    setup: () => httpDateRateLimit(2),
     options: { ...quick, maxRetries: 2 },
     call: list(10),
     expected: { ok: true },

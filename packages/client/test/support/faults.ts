@@ -105,6 +105,35 @@ export const apiError = (status: number, code = 1): Fault => ({
 });
 
 /** An HTML error page as a load balancer or proxy sends it, padded to `bytes` if given. */
+/** The same fault for every request. */
+export const always =
+  (fault: Fault): FaultPlan =>
+  () =>
+    fault;
+
+/** A 429 with `Retry-After` (seconds, or computed per request). */
+export const rateLimit = (retryAfter: string | (() => string)): Fault => ({ kind: "rateLimit", retryAfter });
+
+/** An HTTP date (whole seconds) `secondsAhead` from now, and the wait it means. */
+export function httpDate(secondsAhead: number): { header: string; waitMs: number } {
+  const at = (Math.floor(Date.now() / 1000) + secondsAhead) * 1000;
+  return { header: new Date(at).toUTCString(), waitMs: at - Date.now() };
+}
+
+/**
+ * One 429 whose `Retry-After` is an HTTP date (whole seconds) `secondsAhead` from when it is sent,
+ * with the wait that date means as the drill's lower time bound.
+ */
+export function httpDateRateLimit(secondsAhead: number): { plan: FaultPlan; minMs: () => number } {
+  let waitMs = 0;
+  const fault = rateLimit(() => {
+    const date = httpDate(secondsAhead);
+    waitMs = date.waitMs;
+    return date.header;
+  });
+  return { plan: [fault], minMs: () => waitMs };
+}
+
 export function htmlPage(status: number, bytes = 0): Fault {
   const head = `<!DOCTYPE html>\n<html>\n<head><title>${status} Bad Gateway</title></head>\n<body>\n<center><h1>${status} Bad Gateway</h1></center>\n<hr><center>nginx</center>\n`;
   const tail = "</body>\n</html>\n";
