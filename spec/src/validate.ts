@@ -1,8 +1,6 @@
 // Finds every example in an OpenAPI 3.1 document and validates it against its schema with Ajv (2020-12).
-import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
-import { parse } from "yaml";
 
 export type OpenApiDocument = Record<string, unknown>;
 
@@ -42,11 +40,7 @@ const SUBSCHEMAS = [
   "unevaluatedProperties",
 ];
 
-export function loadSpec(): OpenApiDocument {
-  const doc: unknown = parse(readFileSync(new URL("../workflows.openapi.yaml", import.meta.url), "utf8"));
-  if (!isObject(doc)) throw new Error("workflows.openapi.yaml is not a YAML mapping");
-  return doc;
-}
+export { loadSpec } from "../index.mjs";
 
 function pointerTo(pointer: string, key: string | number): string {
   return `${pointer}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;

@@ -5,10 +5,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { specPath, workspaceRoot } from "@workflows-kit/spec";
 
-const root = path.resolve(fileURLToPath(import.meta.url), "../../..");
-const spec = path.join(root, "spec/workflows.openapi.yaml");
+const root = workspaceRoot;
+const spec = specPath;
 // The same tasks as the README's test command, read from it so the two cannot drift apart.
 const testScript = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.test;
 const TASKS = testScript

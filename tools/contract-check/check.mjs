@@ -1,27 +1,11 @@
 // Pacts ⇄ spec: every interaction of every pact must be allowed by the OpenAPI document.
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Comparator } from "@pactflow/openapi-pact-comparator";
-import { parse } from "yaml";
 
 /**
  * @typedef {{ file: string, interaction: string, code: string, message: string, location: string, type: string, expected: boolean }} Finding
  */
-
-/** Every `*.json` under `packages/<name>/pacts/`: the one pacts folder of each consumer package. */
-export async function findPactFiles(root) {
-  const files = [];
-  for (const pkg of await readdir(path.join(root, "packages"))) {
-    const dir = path.join(root, "packages", pkg, "pacts");
-    const names = await readdir(dir).catch(() => []);
-    files.push(...names.filter((n) => n.endsWith(".json")).map((n) => path.join(dir, n)));
-  }
-  return files.sort();
-}
-
-export async function loadSpec(file) {
-  return parse(await readFile(file, "utf8"));
-}
 
 /**
  * A consumer may pin what the API does with a request the spec forbids (a non-UUID definition id)

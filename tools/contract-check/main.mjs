@@ -1,16 +1,15 @@
 // `contract:check`: fails when any pact expects something spec/workflows.openapi.yaml does not allow.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { checkPacts, findPactFiles, formatFindings, loadSpec } from "./check.mjs";
+import { findPactFiles, loadSpec, workspaceRoot as root, specPath } from "@workflows-kit/spec";
+import { checkPacts, formatFindings } from "./check.mjs";
 
-const root = path.resolve(fileURLToPath(import.meta.url), "../../..");
-const specFile = process.argv[2] ?? path.join(root, "spec/workflows.openapi.yaml");
-const files = await findPactFiles(root);
+const specFile = process.argv[2] ?? specPath;
+const files = await findPactFiles();
 if (files.length === 0) {
   console.error("contract:check: no pact files under packages/*/pacts/ (run contract:consumer first)");
   process.exit(1);
 }
-const findings = await checkPacts(await loadSpec(specFile), files);
+const findings = await checkPacts(loadSpec(specFile), files);
 const errors = findings.filter((f) => !f.expected && f.type !== "warning");
 for (const line of formatFindings(findings, root)) console.log(line);
 if (errors.length > 0) {

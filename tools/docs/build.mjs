@@ -6,14 +6,15 @@
 //   `@workflows-kit/cli#contract:consumer`, which this task depends on), plus the prose of the
 //   package's CONTRACTS.md.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { findPactFiles, workspaceRoot as root, specPath } from "@workflows-kit/spec";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const root = path.resolve(here, "../..");
-export const specPath = path.join(root, "spec/workflows.openapi.yaml");
+
+export { findPactFiles, specPath, workspaceRoot as root } from "@workflows-kit/spec";
 export const distDir = path.join(here, "dist");
 
 /**
@@ -38,20 +39,6 @@ export const distDir = path.join(here, "dist");
  * }} Pact
  * @typedef {{ file: string, pkg: string, pact: Pact, contractsMd: string | undefined }} PactSource
  */
-
-/** The pact files of every package, sorted: packages/<pkg>/pacts/<name>.json. */
-export function findPactFiles(repoRoot = root) {
-  const packagesDir = path.join(repoRoot, "packages");
-  /** @type {string[]} */
-  const files = [];
-  for (const pkg of readdirSync(packagesDir).sort()) {
-    const pactsDir = path.join(packagesDir, pkg, "pacts");
-    if (!existsSync(pactsDir)) continue;
-    for (const name of readdirSync(pactsDir).sort())
-      if (name.endsWith(".json")) files.push(path.join(pactsDir, name));
-  }
-  return files;
-}
 
 /** @param {string[]} files @returns {PactSource[]} */
 export function loadPacts(files, repoRoot = root) {
@@ -315,13 +302,13 @@ function buildApiReference() {
   return out;
 }
 
-function main() {
+async function main() {
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
 
   const reference = buildApiReference();
 
-  const files = findPactFiles();
+  const files = await findPactFiles();
   if (files.length === 0)
     throw new Error(
       "no pact files under packages/*/pacts/: run `pnpm turbo run docs` (it runs contract:consumer first)",
@@ -339,4 +326,4 @@ function main() {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

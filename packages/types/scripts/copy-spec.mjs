@@ -5,9 +5,10 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { specPath } from "@workflows-kit/spec";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const from = path.resolve(here, "../../../spec/workflows.openapi.yaml");
+const from = specPath;
 const to = path.resolve(here, "../dist/openapi/workflows.openapi.yaml");
 await mkdir(path.dirname(to), { recursive: true });
 await copyFile(from, to);

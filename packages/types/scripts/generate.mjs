@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { specPath } from "@workflows-kit/spec";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse as parseYaml } from "yaml";
 
@@ -14,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: {
     check: { type: "boolean", default: false },
-    spec: { type: "string", default: path.resolve(here, "../../../spec/workflows.openapi.yaml") },
+    spec: { type: "string", default: specPath },
     out: { type: "string", default: path.resolve(here, "../src/generated") },
   },
 });

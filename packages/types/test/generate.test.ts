@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { specPath } from "@workflows-kit/spec";
 import { afterEach, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const script = path.join(root, "scripts/generate.mjs");
-const spec = path.resolve(root, "../../spec/workflows.openapi.yaml");
+const spec = specPath;
 const generated = path.join(root, "src/generated");
 const env = { ...process.env, CI: "" };
 let scratch: string | undefined;

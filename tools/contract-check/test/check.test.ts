@@ -3,17 +3,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findPactFiles, workspaceRoot as root, specPath } from "@workflows-kit/spec";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { checkPacts, findPactFiles, formatFindings } from "../check.mjs";
+import { checkPacts, formatFindings } from "../check.mjs";
 
-const root = path.resolve(fileURLToPath(import.meta.url), "../../../..");
 let specText: string;
 let pacts: string[];
 
 beforeAll(async () => {
-  specText = await readFile(path.join(root, "spec/workflows.openapi.yaml"), "utf8");
-  pacts = await findPactFiles(root);
+  specText = await readFile(specPath, "utf8");
+  pacts = await findPactFiles();
 });
 
 async function errorsFor(text: string) {

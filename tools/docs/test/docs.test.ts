@@ -33,7 +33,7 @@ interface Spec {
 
 const spec = parse(readFileSync(specPath, "utf8")) as Spec;
 const operations = Object.values(spec.paths).flatMap((item) => Object.values(item));
-const sources = loadPacts(findPactFiles());
+const sources = loadPacts(await findPactFiles());
 const interactions = sources.flatMap((source) => source.pact.interactions);
 
 function parameterName(parameter: { $ref?: string; name?: string }) {

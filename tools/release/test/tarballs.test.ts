@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { specPath } from "@workflows-kit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listPublicPackages, type WorkspacePackage } from "../src/release.mjs";
 
@@ -196,7 +197,7 @@ describe("@workflows-kit/types ships the spec", () => {
     if (!types) throw new Error("types was not packed");
     expect(types.manifest.exports["./openapi.yaml"]).toBe("./dist/openapi/workflows.openapi.yaml");
     const shipped = await readFile(path.join(types.root, "dist/openapi/workflows.openapi.yaml"), "utf8");
-    expect(shipped).toBe(await readFile(path.join(repoRoot, "spec/workflows.openapi.yaml"), "utf8"));
+    expect(shipped).toBe(await readFile(specPath, "utf8"));
   });
 
   it("which is where the published mock finds it", () => {

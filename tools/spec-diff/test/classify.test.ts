@@ -1,17 +1,13 @@
 // The client-impact rules, table-driven over mutations of the real spec. Every case is checked
 // in both directions: the mutation itself (old spec → mutated) and its undo (mutated → old),
 // and the whole list of changes must match, so a rule that fires too often fails as well.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadSpec } from "@workflows-kit/spec";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { diffSpecs, type SpecChange } from "../src/classify.js";
 
 type Dict = Record<string, unknown>;
 
-const root = path.resolve(fileURLToPath(import.meta.url), "../../../..");
-const original = parse(readFileSync(path.join(root, "spec/workflows.openapi.yaml"), "utf8")) as Dict;
+const original = loadSpec() as Dict;
 
 const OP = "GET /api/v1/accounts/{accountId}/definitions/{definitionId}/workflows";
 const BODY_200 = "response 200 (application/json) body";

@@ -3,11 +3,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { specPath, workspaceRoot } from "@workflows-kit/spec";
 
-const root = path.resolve(fileURLToPath(import.meta.url), "../../../..");
-export const SPEC_TEXT = readFileSync(path.join(root, "spec/workflows.openapi.yaml"), "utf8");
-export const SPEC = "spec/workflows.openapi.yaml";
+export const SPEC_TEXT = readFileSync(specPath, "utf8");
+export const SPEC = path.relative(workspaceRoot, specPath).split(path.sep).join("/");
 
 // No user or system git configuration (signing, hooks, templates) leaks into the tests.
 const GIT_ENV = {

@@ -1,32 +1,17 @@
 // Pacts ⇄ provider: replays every consumer pact under packages/*/pacts against the reference
 // provider, with a handler that builds exactly the data each provider state describes.
-import { readdir } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Verifier } from "@pact-foundation/pact";
+import { findPactFiles } from "@workflows-kit/spec";
 import type { WorkflowInstance, WorkflowStatus } from "@workflows-kit/types";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { formatTimestamp, generateInstances, type Provider, startProvider } from "../../src/index.js";
 
-const packages = path.resolve(fileURLToPath(import.meta.url), "../../../..");
 let provider: Provider;
 
 beforeAll(async () => {
   provider = await startProvider({ definitions: [] });
 });
 afterAll(() => provider.close());
-
-async function pactFiles(): Promise<string[]> {
-  const perPackage = await Promise.all(
-    (await readdir(packages)).map(async (pkg) => {
-      const dir = path.join(packages, pkg, "pacts");
-      return (await readdir(dir).catch(() => []))
-        .filter((f) => f.endsWith(".json"))
-        .map((f) => path.join(dir, f));
-    }),
-  );
-  return perPackage.flat().sort();
-}
 
 /** Finished (Complete or Terminated) instances with a given status and version. */
 function finished(
@@ -116,7 +101,7 @@ function verify(target: Provider, pactUrls: string[]) {
 }
 
 it("honours every pact of every consumer", async () => {
-  const pactUrls = await pactFiles();
+  const pactUrls = await findPactFiles();
   expect(pactUrls.length).toBeGreaterThan(0);
   expect(await verify(provider, pactUrls)).toContain("workflows-api");
 });
@@ -124,7 +109,7 @@ it("honours every pact of every consumer", async () => {
 it("fails a provider that counts offset in items: the pacts pin the unit", async () => {
   const itemsProvider = await startProvider({ definitions: [], offsetUnit: "items" });
   try {
-    await expect(verify(itemsProvider, await pactFiles())).rejects.toThrow();
+    await expect(verify(itemsProvider, await findPactFiles())).rejects.toThrow();
   } finally {
     await itemsProvider.close();
   }
