@@ -35,7 +35,10 @@ function startupFailure(error: unknown): [ExitCode, string] {
     return [source === "WORKFLOWS_API_KEY" ? ExitCode.Auth : ExitCode.Usage, `${source} ${error.reason}`];
   }
   if (error instanceof CheckpointError) return [ExitCode.Unexpected, error.message];
-  throw error;
+  return [
+    ExitCode.Unexpected,
+    `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  ];
 }
 
 async function start(config: MonitorConfig, io: RunIO, log: Logger, stdout: AlertSink): Promise<Monitor> {
@@ -81,7 +84,9 @@ async function start(config: MonitorConfig, io: RunIO, log: Logger, stdout: Aler
   });
   // Fails now, not at the first alert, when the checkpoint cannot be written.
   await monitor.save().catch((error: unknown) => {
-    throw new UsageError("--checkpoint", `cannot be written: ${(error as Error).message}`);
+    throw error instanceof CheckpointError
+      ? new UsageError("--checkpoint", `cannot be written: ${error.message}`)
+      : error;
   });
   return monitor;
 }

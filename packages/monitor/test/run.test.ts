@@ -307,6 +307,16 @@ describe("exit codes", () => {
     expect(result.api.requests).toHaveLength(0);
   });
 
+  it("1 for anything unexpected at startup: one line, never a rejection", async () => {
+    const clock = new VirtualClock();
+    clock.now = () => {
+      throw new Error("the clock broke");
+    };
+    const result = await monitor([], { clock });
+    expect(result.code).toBe(1);
+    expect(result.stderr.text).toBe("workflows-monitor: unexpected error: Error: the clock broke\n");
+  });
+
   it("0 when the reader of stdout went away (EPIPE), 1 when stdout fails otherwise", async () => {
     const api = new FakeApi({ [DEFINITION]: [terminated()] });
     expect((await monitor(["--once"], { api, stdout: new Capture("EPIPE") })).code).toBe(0);
