@@ -91,7 +91,9 @@ describe("the public packages", () => {
   });
 });
 
-describe.each(["cli", "client", "mock", "monitor", "provider", "types"])("the @workflows-kit/%s tarball", (short) => {
+const PUBLISHED = ["cli", "client", "mock", "monitor", "provider", "types"];
+
+describe.each(PUBLISHED)("the @workflows-kit/%s tarball", (short) => {
   const get = (): Packed => {
     const found = packed.find((p) => p.pkg.name === `@workflows-kit/${short}`);
     if (!found) throw new Error(`@workflows-kit/${short} was not packed`);
