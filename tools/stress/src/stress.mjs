@@ -40,7 +40,8 @@ function count(name, value, fallback, min) {
  */
 export function parseOptions(argv) {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm ... stress -- --runs 1` passes the `--` on.
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: { runs: { type: "string" }, burners: { type: "string" }, command: { type: "string" } },
     strict: true,
     allowPositionals: false,

@@ -17,6 +17,10 @@ describe("parseOptions", () => {
     expect(DEFAULT_COMMAND).toBe("pnpm test --force");
   });
 
+  it("ignores the `--` that `pnpm ... stress -- --runs 1` passes on", () => {
+    expect(parseOptions(["--", "--runs", "1"]).runs).toBe(1);
+  });
+
   it("takes --runs, --burners and --command", () => {
     expect(parseOptions(["--runs", "5", "--burners", "0", "--command", "true"])).toEqual({
       runs: 5,
