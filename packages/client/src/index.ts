@@ -35,3 +35,12 @@ export {
   WorkflowsError,
   WorkflowsTimeoutError,
 } from "./errors.js";
+export {
+  createHarRecorder,
+  type Har,
+  type HarEntry,
+  type HarHeader,
+  type HarLog,
+  type HarRecorder,
+  type HarRecorderOptions,
+} from "./har.js";
