@@ -79,10 +79,11 @@ afterAll(async () => {
 });
 
 describe("the public packages", () => {
-  it("are exactly the five published ones; spec/ and tools/* stay private", () => {
+  it("are exactly the six published ones; spec/ and tools/* stay private", () => {
     expect(packed.map((p) => p.pkg.name)).toEqual([
       "@workflows-kit/cli",
       "@workflows-kit/client",
+      "@workflows-kit/conformance",
       "@workflows-kit/mock",
       "@workflows-kit/provider",
       "@workflows-kit/types",
@@ -90,7 +91,7 @@ describe("the public packages", () => {
   });
 });
 
-describe.each(["cli", "client", "mock", "provider", "types"])("the @workflows-kit/%s tarball", (short) => {
+describe.each(["cli", "client", "conformance", "mock", "provider", "types"])("the @workflows-kit/%s tarball", (short) => {
   const get = (): Packed => {
     const found = packed.find((p) => p.pkg.name === `@workflows-kit/${short}`);
     if (!found) throw new Error(`@workflows-kit/${short} was not packed`);
