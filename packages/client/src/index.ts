@@ -35,12 +35,5 @@ export {
   WorkflowsError,
   WorkflowsTimeoutError,
 } from "./errors.js";
-export {
-  createHarRecorder,
-  type Har,
-  type HarEntry,
-  type HarHeader,
-  type HarLog,
-  type HarRecorder,
-  type HarRecorderOptions,
-} from "./har.js";
+// The recorder itself is the entry point `@workflows-kit/client/har`: the client's bundle does not carry it.
+export type { Har, HarEntry, HarHeader, HarLog, HarRecorder, HarRecorderOptions } from "./har.js";

@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { createHarRecorder, createWorkflowsClient, type HarRecorderOptions } from "../src/index.js";
+import { createHarRecorder } from "../src/har.js";
+import { createWorkflowsClient, type HarRecorderOptions } from "../src/index.js";
 import { ids, instance, PATH as path } from "./support/fixtures.js";
 
 const apiKey = "sk-test-HAR-SECRET-42";

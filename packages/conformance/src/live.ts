@@ -1,7 +1,6 @@
 // The probe against a live server: a fixed plan of read-only GETs, each chosen from what the
 // answers before it showed, sent one at a time through the client with a HAR recorder on.
 import {
-  createHarRecorder,
   createWorkflowsClient,
   type Har,
   type HarRecorder,
@@ -12,6 +11,7 @@ import {
   WorkflowsAbortError,
   type WorkflowsClient,
 } from "@workflows-kit/client";
+import { createHarRecorder } from "@workflows-kit/client/har";
 import { type CheckId, type Finding, finding } from "./checks.js";
 import { type Exchange, type Instance, instancesOf, lengthOf, readHar } from "./exchange.js";
 import {

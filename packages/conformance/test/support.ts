@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import {
   compareTimestamps,
-  createHarRecorder,
   createWorkflowsClient,
   type Har,
   toTicks,
   type WorkflowInstance,
 } from "@workflows-kit/client";
+import { createHarRecorder } from "@workflows-kit/client/har";
 import { type Provider, startProvider } from "@workflows-kit/provider";
 import { Ajv } from "ajv";
 import ajvFormats from "ajv-formats";
