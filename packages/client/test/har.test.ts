@@ -1,6 +1,3 @@
-import { createRequire } from "node:module";
-import { Ajv } from "ajv";
-import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { createHarRecorder } from "../src/har.js";
 import { createWorkflowsClient, type HarRecorderOptions } from "../src/index.js";
@@ -13,21 +10,6 @@ const errorBody = {
   errorId: "2558ff83-c8db-4890-805e-ad64001857a1",
   timestamp: "2021-07-13T01:28:37.66Z",
 };
-
-// The HAR 1.2 JSON Schema (har-schema, draft-06); strict: false skips its non-standard keywords.
-const ajv = new Ajv({ strict: false, allErrors: true });
-ajvFormats.default(ajv);
-ajv.addMetaSchema(createRequire(import.meta.url)("ajv/dist/refs/json-schema-draft-06.json"));
-for (const schema of Object.values(createRequire(import.meta.url)("har-schema") as Record<string, object>)) {
-  ajv.addSchema(schema);
-}
-const harSchema = ajv.getSchema("har.json#");
-const harViolations = (har: unknown) =>
-  harSchema?.(har)
-    ? []
-    : (harSchema?.errors ?? []).map(
-        (e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`,
-      );
 
 /** A fetch answering from a table by path, recording what reached it; `throws` fails the connection. */
 function tableFetch(answers: Record<string, () => Response>) {
@@ -66,7 +48,6 @@ describe("createHarRecorder", () => {
     const { client, recorder } = recorded({ [path]: json(200, [instance]) });
     await client.listWorkflowInstances({ ...ids, limit: 5, status: "Complete" });
     const har = recorder.log();
-    expect(harViolations(har)).toEqual([]);
     expect(har.log).toMatchObject({ version: "1.2", creator: { name: "@workflows-kit/client" } });
     expect(har.log.entries).toHaveLength(1);
     const [entry] = har.log.entries;
@@ -98,7 +79,6 @@ describe("createHarRecorder", () => {
       name: "WorkflowsConnectionError",
     });
     const har = recorder.log();
-    expect(harViolations(har)).toEqual([]);
     expect(har.log.entries.map((e) => e.response.status)).toEqual([404, 0]);
     expect(JSON.parse(har.log.entries[0]?.response.content.text ?? "")).toEqual(errorBody);
     expect(har.log.entries[1]?._error).toMatch(/WorkflowsConnectionError: .*ECONNREFUSED/);
@@ -141,7 +121,6 @@ describe("createHarRecorder", () => {
     });
     expect(entry?.response.content.text).toHaveLength(100);
     expect(entry?._truncated).toBe(true);
-    expect(harViolations(recorder.log())).toEqual([]);
     recorder.clear();
     expect([recorder.entries.length, recorder.dropped]).toEqual([0, 0]);
   });

@@ -187,6 +187,13 @@ export const DRIFTS: {
 export const idsWith = (report: ProbeReport, verdict: string) =>
   report.checks.filter((c) => c.verdict === verdict).map((c) => c.id);
 
+/** The check ids by verdict, in report order. */
+export const verdicts = (report: ProbeReport) => ({
+  confirmed: idsWith(report, "confirmed"),
+  contradicted: idsWith(report, "contradicted"),
+  inconclusive: idsWith(report, "inconclusive"),
+});
+
 /**
  * What an application using the client sends in a day, recorded: a walk of three pages, a status
  * and a version filter, a date range on an instance's exact startedAt, an unknown definition.
