@@ -157,7 +157,13 @@ class Session {
           this.stopped = `not run: rate limited (429 ${asked}; the probe waits at most ${maxWait / 1000} s), so the probe ended`;
           return undefined;
         }
-        await (this.options.sleep ?? defaultSleep)(wait, signal);
+        try {
+          await (this.options.sleep ?? defaultSleep)(wait, signal);
+        } catch (reason) {
+          if (signal?.aborted)
+            throw new WorkflowsAbortError({ method: "GET", url: exchange.url }, signal.reason);
+          throw reason;
+        }
         continue;
       }
       if (baseline && error && (exchange.status === 0 || exchange.status >= 400)) throw error;

@@ -193,6 +193,20 @@ describe("politeness", () => {
     expect(idsWith(report, "contradicted")).toEqual([]);
   });
 
+  it("a signal ends the probe with WorkflowsAbortError, also while it waits out a 429", async () => {
+    const controller = new AbortController();
+    const sleep = async () => {
+      controller.abort(new Error("enough"));
+      throw controller.signal.reason;
+    };
+    const probing = probe(servers.get("spec"), {
+      fetch: rateLimited(1, "3"),
+      sleep,
+      signal: controller.signal,
+    });
+    await expect(probing).rejects.toMatchObject({ name: "WorkflowsAbortError", cause: new Error("enough") });
+  });
+
   it("a 429 without Retry-After contradicts shape.errors and ends the probe", async () => {
     const { report } = await probe(servers.get("spec"), { fetch: rateLimited(1) });
     expect(idsWith(report, "contradicted")).toEqual(["shape.errors"]);
