@@ -91,7 +91,8 @@ describe("the public packages", () => {
   });
 });
 
-describe.each(["cli", "client", "conformance", "mock", "provider", "types"])("the @workflows-kit/%s tarball", (short) => {
+const PUBLISHED = ["cli", "client", "conformance", "mock", "provider", "types"];
+describe.each(PUBLISHED)("the @workflows-kit/%s tarball", (short) => {
   const get = (): Packed => {
     const found = packed.find((p) => p.pkg.name === `@workflows-kit/${short}`);
     if (!found) throw new Error(`@workflows-kit/${short} was not packed`);
