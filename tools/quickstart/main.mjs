@@ -1,6 +1,7 @@
 // The main job of the quick start: start the reference provider on a free loopback port with its
 // seeded demo data, then run the real `workflows` bin against it as a user would, in child
-// processes: a summary, then one page as a table. No API key from the user, no network.
+// processes: a summary, one page as a table, then the probe of the spec's statements. No API key
+// from the user, no network.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,16 +27,20 @@ function workflows(args, env) {
   });
 }
 
-const provider = await startProvider({ seed: 1 });
+// The provider accepts this key only, so the probe's bad-key check sees a real 401.
+const DEMO_KEY = "local-demo-key";
+const provider = await startProvider({ seed: 1, apiKeys: [DEMO_KEY] });
 try {
   const [{ accountId, definitionId, instances }] = provider.definitions();
   console.log(`reference provider on ${provider.url}: definition ${definitionId} of account ${accountId}`);
   console.log(`(${instances.length} seeded instances; the CLI sees the latest version)`);
-  // Any bearer key works on the reference provider; a real one goes in WORKFLOWS_API_KEY.
-  const env = { WORKFLOWS_BASE_URL: provider.url, WORKFLOWS_API_KEY: "local-demo-key" };
+  // A real key goes in WORKFLOWS_API_KEY; this one is the demo provider's.
+  const env = { WORKFLOWS_BASE_URL: provider.url, WORKFLOWS_API_KEY: DEMO_KEY };
   const ids = ["--account", accountId, "--definition", definitionId];
   await workflows(["summary", ...ids], env);
   await workflows(["list", ...ids, "--format", "table", "--limit", "10"], env);
+  // Does the server behave as the spec says? Every check is confirmed on the reference provider.
+  await workflows(["probe", ...ids], env);
 } finally {
   await provider.close();
 }

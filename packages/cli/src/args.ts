@@ -4,8 +4,10 @@ import { type RawInputs, UsageError } from "./errors.js";
 
 export const LIST_FORMATS = ["table", "json", "ndjson", "csv"] as const;
 export const SUMMARY_FORMATS = ["table", "json"] as const;
+export const PROBE_FORMATS = ["table", "json"] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+export type ProbeFormat = (typeof PROBE_FORMATS)[number];
 
 /** The filters of a call: everything but paging. */
 export type Filters = Omit<IterateWorkflowInstancesInput, "pageSize" | "maxItems">;
@@ -29,7 +31,24 @@ export interface SummaryCommand extends Parsed {
   name: "summary";
   format: SummaryFormat;
 }
-export type Command = { name: "help" } | ListCommand | SummaryCommand;
+/** `workflows probe`: the spec's statements against a server (or, with `--har`, a recording). */
+export interface ProbeCommand {
+  name: "probe";
+  accountId?: string;
+  definitionId?: string;
+  /** `--base-url`; wins over WORKFLOWS_BASE_URL. */
+  baseUrl?: string;
+  format: ProbeFormat;
+  maxRequests?: number;
+  /** Also write JUnit XML here. */
+  junit?: string;
+  /** Check this recording instead of sending requests. */
+  har?: string;
+  /** Also write the probe's own traffic here, as HAR (the key redacted). */
+  saveHar?: string;
+  raw: RawInputs;
+}
+export type Command = { name: "help" } | ListCommand | SummaryCommand | ProbeCommand;
 
 const COMMON = {
   account: { type: "string" },
@@ -44,6 +63,17 @@ const COMMON = {
   help: { type: "boolean", short: "h" },
 } as const;
 const LIST = { ...COMMON, offset: { type: "string" }, all: { type: "boolean" } } as const;
+const PROBE = {
+  account: { type: "string" },
+  definition: { type: "string" },
+  "base-url": { type: "string" },
+  format: { type: "string" },
+  "max-requests": { type: "string" },
+  junit: { type: "string" },
+  har: { type: "string" },
+  "save-har": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /**
  * A decimal integer flag as a number. Anything else becomes NaN, which the client rejects with
@@ -70,7 +100,7 @@ export function present<T extends object>(value: T): Present<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Present<T>;
 }
 
-function parse<O extends typeof COMMON | typeof LIST>(options: O, args: string[]) {
+function parse<O extends typeof COMMON | typeof LIST | typeof PROBE>(options: O, args: string[]) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
@@ -89,10 +119,11 @@ function parse<O extends typeof COMMON | typeof LIST>(options: O, args: string[]
  */
 export function parseCommand(argv: readonly string[]): Command {
   const [name, ...args] = argv;
-  if (name === undefined) throw new UsageError("missing command: list or summary");
+  if (name === undefined) throw new UsageError("missing command: list, summary or probe");
   if (name === "help" || name === "--help" || name === "-h") return { name: "help" };
+  if (name === "probe") return parseProbe(args);
   if (name !== "list" && name !== "summary") {
-    throw new UsageError(`unknown command ${JSON.stringify(name)}: expected list or summary`);
+    throw new UsageError(`unknown command ${JSON.stringify(name)}: expected list, summary or probe`);
   }
   const values: Record<string, string | boolean | undefined> = parse(name === "list" ? LIST : COMMON, args);
   if (values.help) return { name: "help" };
@@ -125,5 +156,36 @@ export function parseCommand(argv: readonly string[]): Command {
     format: oneOf("--format", text("format"), LIST_FORMATS),
     all,
     offset: integer(text("offset")),
+  };
+}
+
+function parseProbe(args: string[]): Command {
+  const values: Record<string, string | boolean | undefined> = parse(PROBE, args);
+  if (values.help) return { name: "help" };
+  const text = (key: string) => values[key] as string | undefined;
+  const maxRequests = integer(text("max-requests"));
+  if (maxRequests !== undefined && !(Number.isSafeInteger(maxRequests) && maxRequests >= 1)) {
+    const got = JSON.stringify(text("max-requests"));
+    throw new UsageError(`--max-requests must be an integer >= 1 (got ${got})`, "--max-requests");
+  }
+  for (const flag of ["junit", "har", "save-har"]) {
+    if (text(flag) === "") throw new UsageError(`--${flag} needs a file name`, `--${flag}`);
+  }
+  if (values.har !== undefined && values["save-har"] !== undefined) {
+    throw new UsageError("--save-har records the probe's requests; with --har none are sent", "--save-har");
+  }
+  return {
+    name: "probe",
+    ...present({
+      accountId: text("account"),
+      definitionId: text("definition"),
+      baseUrl: text("base-url"),
+      maxRequests,
+      junit: text("junit"),
+      har: text("har"),
+      saveHar: text("save-har"),
+    }),
+    format: oneOf("--format", text("format"), PROBE_FORMATS),
+    raw: Object.fromEntries(Object.entries(values).map(([key, value]) => [`--${key}`, value])),
   };
 }

@@ -1,10 +1,13 @@
 /** `workflows --help`. Reads nothing from the environment, so it cannot leak the key. */
-export const HELP = `workflows: list and summarize 8x8 Automation workflow instances
+export const HELP = `workflows: list and summarize 8x8 Automation workflow instances; probe the API against its spec
 
 Usage:
   workflows list    --account ID --definition UUID [filters] [--limit N] [--offset N] [--format F]
   workflows list    --account ID --definition UUID [filters] --all [--limit N] [--max N] [--format F]
   workflows summary --account ID --definition UUID [filters] [--limit N] [--max N] [--format table|json]
+  workflows probe   --account ID --definition UUID [--base-url URL] [--format table|json] [--max-requests N]
+                    [--junit FILE] [--save-har FILE]
+  workflows probe   --har FILE [--account ID] [--definition UUID] [--format table|json] [--junit FILE]
 
 Filters:
   --status S      Runnable | Suspended | Complete | Terminated
@@ -21,6 +24,13 @@ Paging and output:
                   ndjson and csv stream page by page; table and json print when the walk is done
   -h, --help      this help
 
+Probe (does the server behave as the spec says? read-only GETs, one at a time):
+  --base-url URL      the server to probe (default: WORKFLOWS_BASE_URL, else the 8x8 production API)
+  --max-requests N    at most N requests (default 30); checks left without one are inconclusive
+  --junit FILE        also write JUnit XML (contradicted = failure, inconclusive = skipped)
+  --har FILE          check recorded traffic (HAR 1.2) instead; sends nothing, needs no key
+  --save-har FILE     also write the probe's own traffic as HAR (the key redacted)
+
 Environment:
   WORKFLOWS_API_KEY       8x8 API key (required; never printed)
   WORKFLOWS_BASE_URL      API base URL (default: the 8x8 production API)
@@ -29,5 +39,5 @@ Environment:
 
 Exit codes:
   0 ok   1 unexpected   2 bad usage or input   3 authentication (missing, rejected or forbidden key)
-  4 not found   5 network, timeout, 5xx or 429 after retries
+  4 not found   5 network, timeout, 5xx or 429 after retries   6 probe: the server contradicts the spec
 `;

@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { createWorkflowsClient, type WorkflowsClient } from "@workflows-kit/client";
 import { integer, parseCommand, present } from "./args.js";
 import { list } from "./commands/list.js";
+import { probe } from "./commands/probe.js";
 import { summary } from "./commands/summary.js";
 import { ExitCode, MissingApiKeyError, OutputError, type RawInputs, toFailure } from "./errors.js";
 import { HELP } from "./help.js";
@@ -42,10 +43,14 @@ function createClient(env: RunIO["env"]): WorkflowsClient {
 export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const output = new Output(io.stdout);
   let raw: RawInputs = {};
+  let code: number = ExitCode.Ok;
   try {
     const command = parseCommand(argv);
     if (command.name === "help") {
       await output.write(HELP);
+    } else if (command.name === "probe") {
+      raw = command.raw;
+      code = await probe(command, { env: io.env, output });
     } else {
       // Only values safe to echo: never the key, and not the base URL (it could carry credentials).
       raw = {
@@ -62,7 +67,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
       await (command.name === "list" ? list(command, context) : summary(command, context));
     }
     await output.flush();
-    return ExitCode.Ok;
+    return code;
   } catch (error) {
     // `| head` closed the pipe: the reader has what it wanted.
     if (error instanceof OutputError && error.readerGone) return ExitCode.Ok;

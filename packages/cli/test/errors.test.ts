@@ -29,12 +29,12 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "no command", args: [], exit: 2, stderr: /^workflows: missing command: list or summary\n/ },
+  { name: "no command", args: [], exit: 2, stderr: /^workflows: missing command: list, summary or probe\n/ },
   {
     name: "an unknown command",
     args: ["lsit"],
     exit: 2,
-    stderr: /unknown command "lsit": expected list or summary/,
+    stderr: /unknown command "lsit": expected list, summary or probe/,
   },
   {
     name: "an unknown flag",

@@ -35,3 +35,5 @@ export {
   WorkflowsError,
   WorkflowsTimeoutError,
 } from "./errors.js";
+// The recorder itself is the entry point `@workflows-kit/client/har`: the client's bundle does not carry it.
+export type { Har, HarEntry, HarHeader, HarLog, HarRecorder, HarRecorderOptions } from "./har.js";

@@ -97,6 +97,7 @@ describe("changeset version with the repository's config", () => {
     const expected = [
       "packages/cli",
       "packages/client",
+      "packages/conformance",
       "packages/mock",
       "packages/monitor",
       "packages/provider",

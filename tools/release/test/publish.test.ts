@@ -18,6 +18,7 @@ const releaseMain = fileURLToPath(new URL("../src/main.mjs", import.meta.url));
 const PUBLIC = [
   "@workflows-kit/cli",
   "@workflows-kit/client",
+  "@workflows-kit/conformance",
   "@workflows-kit/mock",
   "@workflows-kit/provider",
   "@workflows-kit/types",

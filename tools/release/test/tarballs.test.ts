@@ -79,10 +79,11 @@ afterAll(async () => {
 });
 
 describe("the public packages", () => {
-  it("are exactly the six published ones; spec/ and tools/* stay private", () => {
+  it("are exactly the seven published ones; spec/ and tools/* stay private", () => {
     expect(packed.map((p) => p.pkg.name)).toEqual([
       "@workflows-kit/cli",
       "@workflows-kit/client",
+      "@workflows-kit/conformance",
       "@workflows-kit/mock",
       "@workflows-kit/monitor",
       "@workflows-kit/provider",
@@ -110,7 +111,7 @@ describe("every public tarball", () => {
   });
 });
 
-const PUBLISHED = ["cli", "client", "mock", "monitor", "provider", "types"];
+const PUBLISHED = ["cli", "client", "conformance", "mock", "monitor", "provider", "types"];
 
 describe.each(PUBLISHED)("the @workflows-kit/%s tarball", (short) => {
   const get = (): Packed => {
