@@ -29,10 +29,15 @@ for (const d of provider.definitions()) {
   );
 }
 console.log("any bearer key is accepted; Ctrl-C stops it");
-const stop = () =>
+// Ctrl-C reaches this process twice under pnpm/turbo (from the terminal and forwarded): stop once.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
   void provider.close().then(() => {
     console.log("reference provider stopped");
     process.exit(EXIT.ok);
   });
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
