@@ -38,6 +38,7 @@ function startCli(args: string[], env: Record<string, string> = {}) {
       reject(new Error(`mock exited with ${code} before listening:\n${stdout}${stderr}`)),
     );
   });
+  url.catch(() => {}); // Cases that expect an exit never await it.
   return { child, url, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
