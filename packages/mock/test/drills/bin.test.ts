@@ -1,9 +1,8 @@
 // `workflows-mock` (dist/main.js, built before this task by turbo) as a user meets it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { startMock } from "../../src/index.js";
 import { PATH } from "../support.js";
 
 const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -68,18 +67,16 @@ describe.concurrent("workflows-mock (dist/main.js)", () => {
     expectOneLine(cli.stderr(), message);
   });
 
-  it("a port in use is one line, exit 3", async () => {
-    const taken = createServer();
-    taken.listen(0, "127.0.0.1");
-    await once(taken, "listening");
-    const { port } = taken.address() as { port: number };
+  it("a port in use (another mock on it) is one line, exit 3", async () => {
+    const first = await startMock();
+    const { port } = new URL(first.url);
     try {
-      const cli = startCli(["--port", String(port)]);
+      const cli = startCli(["--port", port]);
       expect(await cli.exited).toBe(3);
       expectOneLine(cli.stderr(), `Prism could not listen on 127.0.0.1:${port}`);
       expect(cli.stderr()).toContain("EADDRINUSE");
     } finally {
-      taken.close();
+      await first.close();
     }
   });
 

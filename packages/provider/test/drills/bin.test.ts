@@ -1,8 +1,7 @@
 // `workflows-provider` (dist/main.js, built before this task by turbo) as a user meets it.
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { startProvider } from "../../src/index.js";
 import { killLeftovers, run } from "./processes.js";
 
 const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -36,17 +35,15 @@ describe("workflows-provider", () => {
     expectOneLine(stderr, message);
   });
 
-  it("a port in use is one line, exit 3", async () => {
-    const taken = createServer();
-    taken.listen(0, "127.0.0.1");
-    await once(taken, "listening");
-    const { port } = taken.address() as { port: number };
+  it("a port in use (another provider on it) is one line, exit 3", async () => {
+    const first = await startProvider({ definitions: [] });
+    const { port } = new URL(first.url);
     try {
-      const { code, stderr } = await bin("--port", String(port)).exited;
+      const { code, stderr } = await bin("--port", port).exited;
       expect(code).toBe(3);
       expectOneLine(stderr, `127.0.0.1:${port} is already in use (EADDRINUSE)`);
     } finally {
-      taken.close();
+      await first.close();
     }
   });
 
