@@ -11,10 +11,8 @@ const root = workspaceRoot;
 const spec = specPath;
 // The same tasks as the README's test command, read from it so the two cannot drift apart.
 const testScript = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.test;
-const TASKS = testScript
-  .split(/\s+/)
-  .slice(2)
-  .filter((word) => !word.startsWith("--"));
+const words = testScript.split(/\s+/);
+const TASKS = words.slice(words.indexOf("run") + 1).filter((word) => !word.startsWith("--"));
 
 function dryRun() {
   const out = execFileSync("pnpm", ["exec", "turbo", "run", ...TASKS, "--dry=json"], {

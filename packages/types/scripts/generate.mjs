@@ -3,6 +3,7 @@
 //   node scripts/generate.mjs            write the files
 //   node scripts/generate.mjs --check    fail (exit 1) if the committed files are stale; the default when CI is set
 //   --spec FILE / --out DIR              other input / output (used by the tests)
+// The tests import `generate()` and run it in-process: openapi-typescript loads once, not per case.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -12,14 +13,6 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { parse as parseYaml } from "yaml";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    check: { type: "boolean", default: false },
-    spec: { type: "string", default: specPath },
-    out: { type: "string", default: path.resolve(here, "../src/generated") },
-  },
-});
-const check = args.check || Boolean(process.env.CI && process.env.CI !== "false");
 const OPERATION_ID = "listWorkflowInstances";
 const KEPT_KEYWORDS = [
   "type",
@@ -34,6 +27,7 @@ const KEPT_KEYWORDS = [
   "maxLength",
   "default",
 ];
+export const defaultOut = path.resolve(here, "../src/generated");
 
 const header = (what) =>
   [
@@ -42,97 +36,127 @@ const header = (what) =>
     "",
   ].join("\n");
 
-const specText = await readFile(args.spec, "utf8");
-const spec = parseYaml(specText);
+/** The generated files' contents by name, from the spec at `specFile`. */
+export async function render(specFile = specPath) {
+  const spec = parseYaml(await readFile(specFile, "utf8"));
 
-function resolve(node) {
-  if (node && typeof node.$ref === "string") {
-    const target = node.$ref
-      .replace(/^#\//, "")
-      .split("/")
-      .reduce((obj, key) => obj?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
-    if (!target) throw new Error(`unresolvable $ref ${node.$ref}`);
-    return resolve(target);
+  function resolve(node) {
+    if (node && typeof node.$ref === "string") {
+      const target = node.$ref
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce((obj, key) => obj?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
+      if (!target) throw new Error(`unresolvable $ref ${node.$ref}`);
+      return resolve(target);
+    }
+    return node;
   }
-  return node;
+
+  function constraintsOf(schema) {
+    const resolved = resolve(schema);
+    return Object.fromEntries(KEPT_KEYWORDS.filter((k) => k in resolved).map((k) => [k, resolved[k]]));
+  }
+
+  function findOperation() {
+    for (const [pathTemplate, item] of Object.entries(spec.paths ?? {})) {
+      for (const [method, op] of Object.entries(item)) {
+        if (op?.operationId === OPERATION_ID) return { pathTemplate, method, op };
+      }
+    }
+    throw new Error(`operation ${OPERATION_ID} not found in ${specFile}`);
+  }
+
+  function constraintsModule() {
+    const { pathTemplate, method, op } = findOperation();
+    const parameters = {};
+    let offsetUnit;
+    for (const raw of op.parameters ?? []) {
+      const p = resolve(raw);
+      parameters[p.name] = { in: p.in, required: p.required === true, schema: constraintsOf(p.schema) };
+      if (p["x-offset-unit"]) offsetUnit = p["x-offset-unit"];
+    }
+    if (offsetUnit !== "items" && offsetUnit !== "pages") {
+      throw new Error("the offset parameter must state `x-offset-unit: items | pages` in the spec");
+    }
+    const statuses = resolve(spec.components.schemas.WorkflowStatus).enum;
+    const lit = (value) => `${JSON.stringify(value, null, 2)} as const`;
+    return [
+      header("Runtime constraints of the spec, so the client validates without a schema engine."),
+      `/** HTTP method and path template of \`${OPERATION_ID}\`. */`,
+      `export const listWorkflowInstancesOperation = ${lit({ method: method.toUpperCase(), path: pathTemplate })};`,
+      "",
+      "/** Servers the spec lists; the first is the default base URL. */",
+      `export const servers = ${lit((spec.servers ?? []).map((s) => s.url))};`,
+      "",
+      "/** What `offset` counts, as the spec states it (`x-offset-unit`). */",
+      `export const offsetUnit = ${lit(offsetUnit)};`,
+      "",
+      "/** Every `WorkflowStatus` value, in spec order. */",
+      `export const workflowStatuses = ${lit(statuses)};`,
+      "",
+      `/** Location, requiredness and schema constraints of every parameter of \`${OPERATION_ID}\`. */`,
+      `export const listWorkflowInstancesParameters = ${lit(parameters)};`,
+      "",
+    ].join("\n");
+  }
+
+  const constraints = constraintsModule();
+  const ast = await openapiTS(pathToFileURL(specFile), { alphabetize: false, defaultNonNullable: false });
+  return {
+    "schema.ts": `${header("Types of the whole spec, by openapi-typescript.")}\n${astToString(ast)}`,
+    "constraints.ts": constraints,
+  };
 }
 
-function constraintsOf(schema) {
-  const resolved = resolve(schema);
-  return Object.fromEntries(KEPT_KEYWORDS.filter((k) => k in resolved).map((k) => [k, resolved[k]]));
-}
-
-function findOperation() {
-  for (const [pathTemplate, item] of Object.entries(spec.paths ?? {})) {
-    for (const [method, op] of Object.entries(item)) {
-      if (op?.operationId === OPERATION_ID) return { pathTemplate, method, op };
+/**
+ * Writes the generated files to `out` (or, with `check`, writes nothing); resolves with the files
+ * that differed from a fresh generation (`stale`, only with `check`) and those written.
+ */
+export async function generate({ spec = specPath, out = defaultOut, check = false } = {}) {
+  const stale = [];
+  const written = [];
+  for (const [name, contents] of Object.entries(await render(spec))) {
+    const file = path.join(out, name);
+    const current = await readFile(file, "utf8").catch(() => null);
+    if (current === contents) continue;
+    if (check) stale.push(file);
+    else {
+      await mkdir(out, { recursive: true });
+      await writeFile(file, contents);
+      written.push(file);
     }
   }
-  throw new Error(`operation ${OPERATION_ID} not found in ${args.spec}`);
+  return { stale, written };
 }
 
-function constraintsModule() {
-  const { pathTemplate, method, op } = findOperation();
-  const parameters = {};
-  let offsetUnit;
-  for (const raw of op.parameters ?? []) {
-    const p = resolve(raw);
-    parameters[p.name] = { in: p.in, required: p.required === true, schema: constraintsOf(p.schema) };
-    if (p["x-offset-unit"]) offsetUnit = p["x-offset-unit"];
+/**
+ * The command line: resolves with the exit code (1 when `--check`, or CI, finds stale files).
+ * @param {string[]} argv @param {Record<string, string | undefined>} env
+ * @param {{ log(line: string): void, error(line: string): void }} out
+ */
+export async function main(argv = process.argv.slice(2), env = process.env, out = console) {
+  const { values: args } = parseArgs({
+    args: argv,
+    options: {
+      check: { type: "boolean", default: false },
+      spec: { type: "string", default: specPath },
+      out: { type: "string", default: defaultOut },
+    },
+  });
+  const check = args.check || Boolean(env.CI && env.CI !== "false");
+  const { stale, written } = await generate({ spec: args.spec, out: args.out, check });
+  for (const file of written) out.log(`generated ${path.relative(process.cwd(), file)}`);
+  if (stale.length > 0) {
+    out.error(
+      `Generated code is stale (it differs from a fresh generation from the spec):\n${stale
+        .map((f) => `  - ${path.relative(process.cwd(), f)}`)
+        .join("\n")}\nRun \`pnpm generate\` and commit the result.`,
+    );
+    return 1;
   }
-  if (offsetUnit !== "items" && offsetUnit !== "pages") {
-    throw new Error("the offset parameter must state `x-offset-unit: items | pages` in the spec");
-  }
-  const statuses = resolve(spec.components.schemas.WorkflowStatus).enum;
-  const lit = (value) => `${JSON.stringify(value, null, 2)} as const`;
-  return [
-    header("Runtime constraints of the spec, so the client validates without a schema engine."),
-    `/** HTTP method and path template of \`${OPERATION_ID}\`. */`,
-    `export const listWorkflowInstancesOperation = ${lit({ method: method.toUpperCase(), path: pathTemplate })};`,
-    "",
-    "/** Servers the spec lists; the first is the default base URL. */",
-    `export const servers = ${lit((spec.servers ?? []).map((s) => s.url))};`,
-    "",
-    "/** What `offset` counts, as the spec states it (`x-offset-unit`). */",
-    `export const offsetUnit = ${lit(offsetUnit)};`,
-    "",
-    "/** Every `WorkflowStatus` value, in spec order. */",
-    `export const workflowStatuses = ${lit(statuses)};`,
-    "",
-    `/** Location, requiredness and schema constraints of every parameter of \`${OPERATION_ID}\`. */`,
-    `export const listWorkflowInstancesParameters = ${lit(parameters)};`,
-    "",
-  ].join("\n");
+  if (check) out.log("generated code is up to date with the spec");
+  return 0;
 }
 
-async function schemaModule() {
-  const ast = await openapiTS(pathToFileURL(args.spec), { alphabetize: false, defaultNonNullable: false });
-  return `${header("Types of the whole spec, by openapi-typescript.")}\n${astToString(ast)}`;
-}
-
-const outputs = {
-  "schema.ts": await schemaModule(),
-  "constraints.ts": constraintsModule(),
-};
-
-const stale = [];
-for (const [name, contents] of Object.entries(outputs)) {
-  const file = path.join(args.out, name);
-  const current = await readFile(file, "utf8").catch(() => null);
-  if (current === contents) continue;
-  if (check) stale.push(path.relative(process.cwd(), file));
-  else {
-    await mkdir(args.out, { recursive: true });
-    await writeFile(file, contents);
-    console.log(`generated ${path.relative(process.cwd(), file)}`);
-  }
-}
-if (stale.length > 0) {
-  console.error(
-    `Generated code is stale (it differs from a fresh generation from the spec):\n${stale
-      .map((f) => `  - ${f}`)
-      .join("\n")}\nRun \`pnpm generate\` and commit the result.`,
-  );
-  process.exit(1);
-}
-if (check) console.log("generated code is up to date with the spec");
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = await main();

@@ -1,18 +1,14 @@
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { specPath } from "@workflows-kit/spec";
 import { afterEach, describe, expect, it } from "vitest";
 
-const run = promisify(execFile);
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
-const script = path.join(root, "scripts/generate.mjs");
 const spec = specPath;
+const script = pathToFileURL(path.join(root, "scripts/generate.mjs")).href;
 const generated = path.join(root, "src/generated");
-const env = { ...process.env, CI: "" };
 let scratch: string | undefined;
 
 afterEach(async () => {
@@ -26,23 +22,24 @@ async function copyOfGenerated() {
   return scratch;
 }
 
-/** Runs the generator; resolves with its exit code and output. */
-async function generate(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [script, ...args], { env, cwd: root });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, output: e.stdout + e.stderr };
-  }
+interface GenerateModule {
+  generate(options: {
+    spec?: string;
+    out?: string;
+    check?: boolean;
+  }): Promise<{ stale: string[]; written: string[] }>;
+  main(
+    argv: string[],
+    env: Record<string, string | undefined>,
+    out: { log(line: string): void; error(line: string): void },
+  ): Promise<number>;
 }
+// In-process: openapi-typescript (and TypeScript under it) loads once for every case below.
+const { generate: generateIn, main: mainIn } = (await import(script)) as GenerateModule;
 
-// Each case starts a Node process that loads openapi-typescript: slow on a busy 2-core CI machine.
-describe("generate", { timeout: 60_000 }, () => {
+describe("generate", () => {
   it("committed src/generated matches a fresh generation from the spec", async () => {
-    const result = await generate("--check");
-    expect(result.output).toContain("up to date");
-    expect(result.code).toBe(0);
+    expect(await generateIn({ check: true })).toEqual({ stale: [], written: [] });
   });
 
   it("every generated file carries the DO-NOT-EDIT header", async () => {
@@ -52,42 +49,48 @@ describe("generate", { timeout: 60_000 }, () => {
     }
   });
 
-  it("--check fails and names the file when generated code was hand-edited", async () => {
+  it("--check names the file that was hand-edited and writes nothing", async () => {
     const out = await copyOfGenerated();
     await writeFile(path.join(out, "constraints.ts"), "// edited by hand\n", { flag: "a" });
-    const result = await generate("--check", "--out", out);
-    expect(result.code).toBe(1);
-    expect(result.output).toMatch(/stale[\s\S]*constraints\.ts[\s\S]*pnpm generate/);
+    const result = await generateIn({ check: true, out });
+    expect(result).toEqual({ stale: [path.join(out, "constraints.ts")], written: [] });
+    expect(await readFile(path.join(out, "constraints.ts"), "utf8")).toMatch(/edited by hand\n$/);
   });
 
-  it("--check fails when the spec changed but the output was not regenerated", async () => {
+  it("--check finds stale output when the spec changed but the output was not regenerated", async () => {
     const out = await copyOfGenerated();
     const changed = path.join(out, "changed.yaml");
     await writeFile(changed, (await readFile(spec, "utf8")).replace("maximum: 500", "maximum: 1000"));
-    const result = await generate("--check", "--spec", changed, "--out", out);
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("constraints.ts");
+    const result = await generateIn({ check: true, spec: changed, out });
+    expect(result.stale).toEqual([path.join(out, "constraints.ts")]);
   });
 
-  it("CI=true turns a plain run into a check that writes nothing", async () => {
+  it("a plain run rewrites exactly the stale files", async () => {
     const out = await copyOfGenerated();
     await writeFile(path.join(out, "schema.ts"), "stale\n");
-    const { code } = await run(process.execPath, [script, "--out", out], {
-      env: { ...env, CI: "true" },
-    }).then(
-      () => ({ code: 0 }),
-      (e: { code: number }) => ({ code: e.code }),
+    expect(await generateIn({ out })).toEqual({ stale: [], written: [path.join(out, "schema.ts")] });
+    expect(await readFile(path.join(out, "schema.ts"), "utf8")).toBe(
+      await readFile(path.join(generated, "schema.ts"), "utf8"),
     );
-    expect(code).toBe(1);
+  });
+
+  it("the command: CI=true turns a plain run into a check that fails, names the file and writes nothing", async () => {
+    const out = await copyOfGenerated();
+    await writeFile(path.join(out, "schema.ts"), "stale\n");
+    const lines: string[] = [];
+    const log = { log: (line: string) => lines.push(line), error: (line: string) => lines.push(line) };
+    expect(await mainIn(["--out", out], { CI: "true" }, log)).toBe(1);
+    expect(lines.join("\n")).toMatch(/stale[\s\S]*schema\.ts[\s\S]*pnpm generate/);
     expect(await readFile(path.join(out, "schema.ts"), "utf8")).toBe("stale\n");
+    // CI=false is a plain run again: it writes.
+    expect(await mainIn(["--out", out], { CI: "false" }, log)).toBe(0);
+    expect(await readFile(path.join(out, "schema.ts"), "utf8")).not.toBe("stale\n");
   });
 
   it("rejects a spec whose offset parameter does not state its unit", async () => {
     const out = await copyOfGenerated();
     const changed = path.join(out, "no-unit.yaml");
     await writeFile(changed, (await readFile(spec, "utf8")).replace(/\s+x-offset-unit: pages/, ""));
-    const result = await generate("--spec", changed, "--out", out);
-    expect(result.code).not.toBe(0);
-    expect(result.output).toContain("x-offset-unit");
+    await expect(generateIn({ spec: changed, out })).rejects.toThrow("x-offset-unit");
   });
 });

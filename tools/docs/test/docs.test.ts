@@ -1,11 +1,13 @@
 // The docs as a reader gets them: dist/ (built by `turbo run docs`, which this task depends on) served on
-// a loopback port and opened in headless Chromium with name resolution disabled. Each page must render
-// what the spec and the pacts say, request nothing from another origin and log no error. One screenshot
-// per page is left in dist/ (index.png, contracts.png) for a human to look at.
+// a loopback port and opened in headless Chromium (puppeteer-core; the browser comes from globalSetup) with
+// name resolution disabled and a recording proxy as its only way out. Each page must render what the spec
+// and the pacts say, request nothing from another origin and log no error, and the browser must attempt no
+// connection beyond loopback. One screenshot per page is left in dist/ (index.png, contracts.png).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import {
   describeMatcher,
@@ -17,8 +19,8 @@ import {
   specPath,
   summarizeMatchingRules,
 } from "../build.mjs";
-import { CHROMIUM_MISSING, findChromium, type PageReport, renderPage } from "./chromium.js";
-import { type StaticServer, serveDirectory } from "./serve.js";
+import { launchBrowser, type PageReport, renderPage } from "./browser.js";
+import { type OutboundRecorder, recordOutbound, type StaticServer, serveDirectory } from "./serve.js";
 
 interface Operation {
   operationId: string;
@@ -55,16 +57,26 @@ function operationReady(operationId: string) {
   return `document.getElementById("${operationRoute(operationId).slice(2)}/responses") && ${searchReady}`;
 }
 
+const browserSpec = inject("browser");
+/** The host of the recorder's positive control; every other attempt it records is a failure. */
+const PROBE_HOST = "outbound-probe.invalid";
+
 let server: StaticServer;
+let outbound: OutboundRecorder;
+let browser: Browser;
 
 beforeAll(async () => {
   for (const page of ["index.html", "contracts.html"])
     if (!existsSync(path.join(distDir, page)))
-      throw new Error(`tools/docs/dist/${page} is missing: run \`pnpm docs\` (turbo run docs) first`);
+      throw new Error(`tools/docs/dist/${page} is missing: run \`pnpm run docs\` (turbo run docs) first`);
   server = await serveDirectory(distDir);
+  outbound = await recordOutbound();
+  browser = await launchBrowser(browserSpec, { proxyServer: outbound.proxyServer });
 });
 
 afterAll(async () => {
+  await browser?.close();
+  await outbound?.close();
   await server?.close();
 });
 
@@ -93,9 +105,19 @@ describe("the spec and pacts the pages are checked against", () => {
   });
 });
 
-describe("headless Chromium", () => {
-  it("is installed (Debian's chromium)", () => {
-    expect(findChromium(), CHROMIUM_MISSING).toBeDefined();
+describe(`headless Chromium (from ${browserSpec.source})`, () => {
+  it("starts without a system browser or root", async () => {
+    expect(await browser.version()).toMatch(/Chrome\/\d+\./);
+  });
+
+  it("sends every attempt to leave loopback to the recording proxy (so the check at the end can fail)", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://${PROBE_HOST}/`).catch(() => {});
+    } finally {
+      await page.close();
+    }
+    expect(outbound.attempts).toContain(`GET http://${PROBE_HOST}/`);
   });
 });
 
@@ -112,7 +134,7 @@ describe("index.html, the API reference", () => {
   it.each(operations.map((op) => [op.operationId, op] as const))(
     "renders %s with every parameter and documented status, offline",
     async (operationId, op) => {
-      const report = await renderPage(`${server.url}/index.html${operationRoute(operationId)}`, {
+      const report = await renderPage(browser, `${server.url}/index.html${operationRoute(operationId)}`, {
         waitFor: operationReady(operationId),
         facts: { ids: "[...document.querySelectorAll('[id]')].map((e) => e.id)" },
         maxHeight: 2400,
@@ -129,7 +151,7 @@ describe("index.html, the API reference", () => {
   );
 
   it("opens from disk (file://) as a downloaded CI artifact: landing page hydrated, offline", async () => {
-    const report = await renderPage(pathToFileURL(path.join(distDir, "index.html")).href, {
+    const report = await renderPage(browser, pathToFileURL(path.join(distDir, "index.html")).href, {
       waitFor: `document.querySelector('a[href="${operationRoute("listWorkflowInstances")}"]') && ${searchReady}`,
       facts: {
         hydrated: "Object.keys(document.getElementById('redoc') ?? {}).some((k) => k.startsWith('__react'))",
@@ -146,7 +168,7 @@ describe("contracts.html, the pinned interactions", () => {
   let report: PageReport;
 
   beforeAll(async () => {
-    report = await renderPage(`${server.url}/contracts.html`, { maxHeight: 2400 });
+    report = await renderPage(browser, `${server.url}/contracts.html`, { maxHeight: 2400 });
     writeFileSync(path.join(distDir, "contracts.png"), report.screenshot);
   });
 
@@ -163,6 +185,12 @@ describe("contracts.html, the pinned interactions", () => {
     if (query) expect(report.text).toContain(query);
     for (const rule of summarizeMatchingRules(interaction.response.matchingRules))
       expect(report.text).toContain(rule);
+  });
+});
+
+describe("the whole run", () => {
+  it("attempted no connection beyond loopback (page or browser)", () => {
+    expect(outbound.attempts.filter((attempt) => !attempt.includes(PROBE_HOST))).toEqual([]);
   });
 });
 

@@ -98,6 +98,7 @@ describe("changeset version with the repository's config", () => {
       "packages/cli",
       "packages/client",
       "packages/mock",
+      "packages/monitor",
       "packages/provider",
       "packages/types",
     ];

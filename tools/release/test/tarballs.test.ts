@@ -79,25 +79,47 @@ afterAll(async () => {
 });
 
 describe("the public packages", () => {
-  it("are exactly the five published ones; spec/ and tools/* stay private", () => {
+  it("are exactly the six published ones; spec/ and tools/* stay private", () => {
     expect(packed.map((p) => p.pkg.name)).toEqual([
       "@workflows-kit/cli",
       "@workflows-kit/client",
       "@workflows-kit/mock",
+      "@workflows-kit/monitor",
       "@workflows-kit/provider",
       "@workflows-kit/types",
     ]);
   });
 });
 
-describe.each(["cli", "client", "mock", "provider", "types"])("the @workflows-kit/%s tarball", (short) => {
+describe("every public tarball", () => {
+  // Over whatever listPublicPackages finds, so a package added later is held to it without editing this file.
+  it("ships LICENSE, identical to the repository's (MIT, as its manifest says)", async () => {
+    const license = await readFile(path.join(repoRoot, "LICENSE"), "utf8");
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} workflows-kit contributors\n/);
+    expect(packed.length).toBeGreaterThan(0);
+    for (const { pkg, files, root, manifest } of packed) {
+      // In the package folder itself: pnpm pack falls back to the root LICENSE, npm pack does not.
+      expect(
+        await readFile(path.join(pkg.dir, "LICENSE"), "utf8").catch(() => "missing"),
+        `${pkg.dir}/LICENSE`,
+      ).toBe(license);
+      expect(files, `${pkg.name}'s tarball`).toContain("LICENSE");
+      expect(await readFile(path.join(root, "LICENSE"), "utf8"), `${pkg.name}'s LICENSE`).toBe(license);
+      expect(manifest.license, pkg.name).toBe("MIT");
+    }
+  });
+});
+
+const PUBLISHED = ["cli", "client", "mock", "monitor", "provider", "types"];
+
+describe.each(PUBLISHED)("the @workflows-kit/%s tarball", (short) => {
   const get = (): Packed => {
     const found = packed.find((p) => p.pkg.name === `@workflows-kit/${short}`);
     if (!found) throw new Error(`@workflows-kit/${short} was not packed`);
     return found;
   };
 
-  it("holds only package.json, README, dist/ and src/ (no tests, fixtures, configs)", () => {
+  it("holds only package.json, README, LICENSE, dist/ and src/ (no tests, fixtures, configs)", () => {
     const { files } = get();
     for (const file of files) {
       expect(file, file).toMatch(

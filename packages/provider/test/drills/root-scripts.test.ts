@@ -26,7 +26,7 @@ async function dryRun(script: string, extra: string): Promise<DryTask[]> {
   const parts = script.split("&&").map((part) => part.trim());
   const tasks: DryTask[] = [];
   for (const [index, part] of parts.entries()) {
-    expect(part, "root scripts only call turbo run").toMatch(/^(exec )?turbo run /);
+    expect(part, "root scripts only call turbo run").toMatch(/^(?:[A-Z_]+=\S* )*(?:exec )?turbo run /);
     const last = index === parts.length - 1;
     const { code, stdout, stderr } = await run("sh", ["-c", `${part} --dry=json ${last ? extra : ""}`], {
       cwd: root,

@@ -54,7 +54,8 @@ export async function pipeline(): Promise<BenchmarkResult> {
   const script = (
     JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { scripts: Record<string, string> }
   ).scripts.test as string;
-  const args = script.split(/\s+/).slice(2); // after "turbo run"
+  const words = script.split(/\s+/);
+  const args = words.slice(words.indexOf("run") + 1); // after "[VAR=1 ]turbo run"
   const cold = await turbo([...args, "--force", "--output-logs=errors-only"]);
   const first = await turbo([...args, "--output-logs=errors-only"]);
   // Not all from the cache: a task failed cold (it re-runs) or a file changed meanwhile; once more.

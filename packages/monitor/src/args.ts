@@ -1,0 +1,140 @@
+import { parseArgs } from "node:util";
+import { MAX_DELAY_MS } from "./clock.js";
+import { UsageError } from "./errors.js";
+
+/** What `workflows-monitor` was asked to do, from its flags and environment. */
+export interface MonitorConfig {
+  accountId: string;
+  definitionIds: string[];
+  /** Handed to the client as typed (it checks it against the spec); undefined: the latest version. */
+  version: number | undefined;
+  pageSize: number | undefined;
+  intervalMs: number;
+  lookbackMs: number;
+  maxBackoffMs: number;
+  maxReported: number;
+  checkpointPath: string;
+  webhook: { url: string; timeoutMs: number; retries: number } | undefined;
+  once: boolean;
+  verbose: boolean;
+}
+
+export const DEFAULTS = {
+  interval: "60s",
+  lookback: "24h",
+  maxBackoff: "10m",
+  maxReported: 10_000,
+  checkpoint: "workflows-monitor.checkpoint.json",
+  webhookTimeout: "10s",
+  webhookRetries: 3,
+} as const;
+
+const FLAGS = {
+  account: { type: "string" },
+  definition: { type: "string", multiple: true },
+  version: { type: "string" },
+  "page-size": { type: "string" },
+  interval: { type: "string", default: DEFAULTS.interval },
+  lookback: { type: "string", default: DEFAULTS.lookback },
+  "max-backoff": { type: "string", default: DEFAULTS.maxBackoff },
+  "max-reported": { type: "string" },
+  checkpoint: { type: "string", default: DEFAULTS.checkpoint },
+  webhook: { type: "string" },
+  "webhook-timeout": { type: "string", default: DEFAULTS.webhookTimeout },
+  "webhook-retries": { type: "string" },
+  once: { type: "boolean", default: false },
+  verbose: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `30s`, `5m`, `24h`, `7d` to milliseconds; whole numbers only, so `1.5h` is refused, not guessed. */
+export function parseDuration(flag: string, text: string, max = MAX_DELAY_MS): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  const ms = match ? Number(match[1]) * (UNITS[match[2] as string] as number) : Number.NaN;
+  if (!(ms > 0 && ms <= max)) {
+    throw new UsageError(
+      flag,
+      `must be a duration from 1ms to ${Math.floor(max / 86_400_000)}d such as 500ms, 30s, 5m, 24h (got ${JSON.stringify(text)})`,
+    );
+  }
+  return ms;
+}
+
+/** A decimal integer; anything else is NaN, which the client's checks (or ours) reject naming the flag. */
+export function integer(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+function count(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  const value = integer(text) ?? fallback;
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new UsageError(flag, `must be an integer from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
+
+/** The webhook URL; refused without echoing it, since it often carries a token. */
+function webhookUrl(source: string, text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(source, "must be an absolute http(s) URL (value not shown: it may hold a token)");
+  }
+  if (url.username || url.password) {
+    throw new UsageError(
+      source,
+      "must not carry user:password@ (fetch refuses it; put a token in the path or query)",
+    );
+  }
+  return text;
+}
+
+/** Flags and environment to a config; `undefined` for `--help`. Throws UsageError naming the flag. */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): MonitorConfig | undefined {
+  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>["values"];
+  try {
+    values = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (!code?.startsWith("ERR_PARSE_ARGS")) throw error;
+    throw new UsageError(undefined, message.split(". ")[0] ?? message);
+  }
+  if (values.help) return undefined;
+  if (values.account === undefined) throw new UsageError("--account", "is required");
+  if (!values.definition?.length)
+    throw new UsageError("--definition", "is required (repeat it to watch several)");
+  const hook = values.webhook ?? (env.WORKFLOWS_MONITOR_WEBHOOK || undefined);
+  const hookSource = values.webhook === undefined ? "WORKFLOWS_MONITOR_WEBHOOK" : "--webhook";
+  return {
+    accountId: values.account,
+    definitionIds: values.definition,
+    version: integer(values.version),
+    pageSize: integer(values["page-size"]),
+    intervalMs: parseDuration("--interval", values.interval),
+    // Not a timer, so longer than 24 days is fine: a year at most.
+    lookbackMs: parseDuration("--lookback", values.lookback, 366 * 86_400_000),
+    maxBackoffMs: parseDuration("--max-backoff", values["max-backoff"]),
+    maxReported: count("--max-reported", values["max-reported"], DEFAULTS.maxReported, 1, 1_000_000),
+    checkpointPath: values.checkpoint,
+    webhook:
+      hook === undefined
+        ? undefined
+        : {
+            url: webhookUrl(hookSource, hook),
+            timeoutMs: parseDuration("--webhook-timeout", values["webhook-timeout"]),
+            retries: count("--webhook-retries", values["webhook-retries"], DEFAULTS.webhookRetries, 0, 10),
+          },
+    once: values.once,
+    verbose: values.verbose,
+  };
+}
