@@ -3,7 +3,7 @@
 // the fetch adapter: the same handler as the server).
 import { loadSpec, valueValidator } from "@workflows-kit/spec/validate";
 import { describe, expect, it } from "vitest";
-import { createProviderFetch, generateDataset } from "../src/index.js";
+import { createProviderFetch, generateInstances } from "../src/index.js";
 
 const spec = loadSpec();
 const validate = valueValidator(spec);
@@ -13,11 +13,19 @@ const responses = (spec.paths as Record<string, { get: { responses: Record<strin
   "/api/v1/accounts/{accountId}/definitions/{definitionId}/workflows"
 ]?.get.responses;
 
-const dataset = generateDataset(7);
-const [big, , empty] = dataset as [(typeof dataset)[0], unknown, (typeof dataset)[0]];
+// Smaller than the demo set, so the unit suite stays light: 550 instances in each of two versions,
+// enough for a full page of 500 of the latest and of the older one.
+const accountId = "demo-account";
+const definitionId = "08ff49b6-f772-4632-a716-c43069c43a8c";
+const big = {
+  definitionId,
+  accountId,
+  instances: generateInstances({ seed: 7, accountId, definitionId, count: 1_100, versions: 2 }),
+};
+const empty = { definitionId: "0d4e8eb2-af2f-4261-865a-881cd424e42a", accountId, instances: [] };
 const path = (definitionId: string, query = "") =>
-  `/api/v1/accounts/${big.accountId}/definitions/${definitionId}/workflows${query}`;
-const fetch = createProviderFetch({ definitions: dataset, apiKeys: ["k"] });
+  `/api/v1/accounts/${accountId}/definitions/${definitionId}/workflows${query}`;
+const fetch = createProviderFetch({ definitions: [big, empty], apiKeys: ["k"] });
 
 const responseHeaders = (status: string) => responses?.[status]?.headers ?? {};
 
@@ -52,7 +60,7 @@ describe("every answer of the provider is one the spec documents", () => {
       "every filter",
       path(
         big.definitionId,
-        "?status=Terminated&version=2&startTimeFrom=2026-10-01T00:00:00Z&startTimeTo=2026-11-01T00:00:00.0000001Z",
+        "?status=Terminated&version=1&startTimeFrom=2026-10-01T00:00:00Z&startTimeTo=2026-11-01T00:00:00.0000001Z",
       ),
       "k",
     ],

@@ -34,7 +34,7 @@ describe("createProviderHandler", () => {
     expect(createProviderHandler(makeStore())(get(path(emptyId))).body).toBe("[]");
   });
 
-  it.each([
+  const errors: [string, ProviderRequest, number, number, string][] = [
     ["no Authorization header", get(path(), {}), 401, 1200, "Unauthorized."],
     ["no headers at all", { method: "GET", url: path() }, 401, 1200, "Unauthorized."],
     ["a Basic scheme", get(path(), { authorization: "Basic dXNlcjpwYXNz" }), 401, 1200, "Unauthorized."],
@@ -61,13 +61,17 @@ describe("createProviderHandler", () => {
       1300,
       `Definition ${emptyId.replace("2", "3")} not found.`,
     ],
-  ])("answers %s with %i / %i in the spec's error shape", (_, request, status, code, message) => {
-    expect(createProviderHandler(makeStore())(request)).toEqual({
-      status,
-      headers: JSON_TYPE,
-      body: errorBody(code, message),
-    });
-  });
+  ];
+  it.each(errors.map(([name, request, status, code, message]) => ({ name, request, status, code, message })))(
+    "answers $name with $status / $code in the spec's error shape",
+    ({ request, status, code, message }) => {
+      expect(createProviderHandler(makeStore())(request)).toEqual({
+        status,
+        headers: JSON_TYPE,
+        body: errorBody(code, message),
+      });
+    },
+  );
 
   it("decodes percent-encoded path segments", () => {
     const store = makeStore();
