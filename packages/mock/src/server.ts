@@ -135,9 +135,13 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   try {
     listening = await server.listen(port, host);
   } catch (error) {
-    // prism-http-server rejects with the error's message (a string), not the error.
+    // prism-http-server rejects with the error's message (a string), not the error: keep its code.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Prism could not listen on ${host}:${port}: ${reason}`);
+    const code = /\b(E[A-Z]{3,})\b/.exec(reason)?.[1];
+    throw Object.assign(
+      new Error(`Prism could not listen on ${host}:${port}: ${reason}`),
+      code ? { code } : {},
+    );
   }
 
   let closing: Promise<void> | undefined;

@@ -7,4 +7,22 @@ export {
   seededRandom,
   seededUuid,
 } from "./dataset.js";
-export { type Provider, type ProviderOptions, type RecordedRequest, startProvider } from "./server.js";
+export { createProviderFetch, type ProviderFetch } from "./fetch.js";
+export {
+  createProviderHandler,
+  type ProviderHandler,
+  type ProviderRequest,
+  type ProviderResponse,
+} from "./handler.js";
+export { type Provider, type ProviderOptions, startProvider } from "./server.js";
+export {
+  type Answer,
+  type ErrorAnswer,
+  type Fault,
+  type ListRequest,
+  type PageAnswer,
+  type ProviderState,
+  ProviderStore,
+  type RecordedRequest,
+  type StoreOptions,
+} from "./store.js";

@@ -1,20 +1,27 @@
 #!/usr/bin/env node
-// `pnpm provider`: the reference provider with the seeded demo data set, until Ctrl-C.
-import { parseArgs } from "node:util";
-import { startProvider } from "./server.js";
+// `workflows-provider` (`pnpm provider`): the reference provider with the seeded demo data set, until Ctrl-C.
+import { EXIT, listenFailure, parseProviderArgs, USAGE } from "./cli.js";
+import { type Provider, startProvider } from "./server.js";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: process.env.PORT ?? "4011" },
-    host: { type: "string", default: "127.0.0.1" },
-    seed: { type: "string", default: "1" },
-  },
-});
-const provider = await startProvider({
-  port: Number(values.port),
-  host: values.host,
-  seed: Number(values.seed),
-});
+const command = parseProviderArgs(process.argv.slice(2), process.env);
+if (command.kind === "help") {
+  console.log(USAGE);
+  process.exit(EXIT.ok);
+}
+if (command.kind === "usage") {
+  console.error(`workflows-provider: ${command.message} (see --help)`);
+  process.exit(EXIT.usage);
+}
+
+const { port, host, seed } = command;
+let provider: Provider;
+try {
+  provider = await startProvider({ port, host, seed });
+} catch (error) {
+  const failure = listenFailure(error, host, port);
+  console.error(`workflows-provider: ${failure.message}`);
+  process.exit(failure.exitCode);
+}
 console.log(`reference provider listening on ${provider.url}`);
 for (const d of provider.definitions()) {
   console.log(
@@ -22,6 +29,15 @@ for (const d of provider.definitions()) {
   );
 }
 console.log("any bearer key is accepted; Ctrl-C stops it");
-const stop = () => void provider.close().then(() => process.exit(0));
+// Ctrl-C reaches this process twice under pnpm/turbo (from the terminal and forwarded): stop once.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void provider.close().then(() => {
+    console.log("reference provider stopped");
+    process.exit(EXIT.ok);
+  });
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -1,0 +1,105 @@
+// The `workflows-provider` command line, parsed without side effects (main.ts runs it).
+import { parseArgs } from "node:util";
+
+/** Exit codes of `workflows-provider` (documented in the README). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, listen: 3 } as const;
+
+export const USAGE = `Usage: workflows-provider [--port N] [--host H] [--seed N]
+
+Serves the reference provider of GET /api/v1/accounts/{accountId}/definitions/{definitionId}/workflows
+with its seeded demo data set until Ctrl-C (SIGINT) or SIGTERM. Any bearer key is accepted.
+
+Options:
+  --port N    port to listen on, 0 for a free one (default: $PORT, else 4011)
+  --host H    address to listen on (default: 127.0.0.1)
+  --seed N    seed of the demo data set, an integer from 0 to 4294967295 (default: 1)
+  -h, --help  print this help and exit
+
+Exit codes: 0 stopped by a signal or --help, 1 unexpected failure, 2 bad usage,
+3 cannot listen (port in use, address not available, permission denied).`;
+
+export type ProviderCommand =
+  | { kind: "help" }
+  | { kind: "usage"; message: string }
+  | { kind: "serve"; port: number; host: string; seed: number };
+
+const PORT = /^\d{1,5}$/;
+const SEED = /^\d{1,10}$/;
+
+/** Reads the arguments (and `PORT`) into what to do; every mistake is a one-line message. */
+export function parseProviderArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ProviderCommand {
+  let values: {
+    port?: string | undefined;
+    host?: string | undefined;
+    seed?: string | undefined;
+    help?: boolean | undefined;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return { kind: "usage", message: (error as Error).message.split("\n")[0] ?? "bad arguments" };
+  }
+  if (values.help) return { kind: "help" };
+  const port = values.port ?? (env.PORT || "4011");
+  if (!PORT.test(port) || Number(port) > 65_535) {
+    return {
+      kind: "usage",
+      message: `--port must be an integer from 0 to 65535 (got ${JSON.stringify(port)})`,
+    };
+  }
+  const seed = values.seed ?? "1";
+  if (!SEED.test(seed) || Number(seed) > 0xffff_ffff) {
+    return {
+      kind: "usage",
+      message: `--seed must be an integer from 0 to 4294967295 (got ${JSON.stringify(seed)})`,
+    };
+  }
+  const host = values.host ?? "127.0.0.1";
+  if (host === "") return { kind: "usage", message: "--host must not be empty" };
+  return { kind: "serve", port: Number(port), host, seed: Number(seed) };
+}
+
+/** One line for an error of `listen`, and its exit code. */
+export function listenFailure(
+  error: unknown,
+  host: string,
+  port: number,
+): { message: string; exitCode: number } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const where = `${host}:${port}`;
+  switch (code) {
+    case "EADDRINUSE":
+      return {
+        message: `${where} is already in use (EADDRINUSE): stop the other server or pick another --port`,
+        exitCode: EXIT.listen,
+      };
+    case "EACCES":
+      return {
+        message: `no permission to listen on ${where} (EACCES): pick a port above 1023`,
+        exitCode: EXIT.listen,
+      };
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return {
+        message: `cannot listen on ${where} (${code}): --host is not an address of this machine`,
+        exitCode: EXIT.listen,
+      };
+    default:
+      return {
+        message: `cannot start: ${error instanceof Error ? error.message : String(error)}`,
+        exitCode: EXIT.failure,
+      };
+  }
+}

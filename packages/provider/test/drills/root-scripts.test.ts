@@ -1,0 +1,67 @@
+// `pnpm provider` and `pnpm mock` from the repository root, as the README documents them.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { killLeftovers, run } from "./processes.js";
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const scripts = (
+  JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+const env = { PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
+afterAll(killLeftovers);
+
+interface DryTask {
+  taskId: string;
+  hash: string;
+  cliArguments: string[];
+}
+
+/**
+ * The tasks of a root script as pnpm runs it with `extra` appended (pnpm appends arguments to the
+ * end of the script), each turbo invocation in dry-run mode.
+ */
+async function dryRun(script: string, extra: string): Promise<DryTask[]> {
+  const parts = script.split("&&").map((part) => part.trim());
+  const tasks: DryTask[] = [];
+  for (const [index, part] of parts.entries()) {
+    expect(part, "root scripts only call turbo run").toMatch(/^(?:[A-Z_]+=\S* )*(?:exec )?turbo run /);
+    const last = index === parts.length - 1;
+    const { code, stdout, stderr } = await run("sh", ["-c", `${part} --dry=json ${last ? extra : ""}`], {
+      cwd: root,
+      env,
+    }).exited;
+    expect(code, stderr).toBe(0);
+    tasks.push(...(JSON.parse(stdout) as { tasks: DryTask[] }).tasks);
+  }
+  return tasks;
+}
+
+describe.each([
+  { script: "provider", task: "@workflows-kit/provider#provider", stopped: "reference provider stopped" },
+  { script: "mock", task: "@workflows-kit/mock#mock", stopped: "Prism mock stopped" },
+])("pnpm $script", ({ script, task, stopped }) => {
+  it("arguments reach the server only: the build's cache key stays the same", async () => {
+    const command = scripts[script] as string;
+    const [plain, withArgs] = [await dryRun(command, ""), await dryRun(command, "-- --port 4630")];
+    const hashes = (tasks: DryTask[]) =>
+      new Map(tasks.filter((t) => t.taskId !== task).map((t) => [t.taskId, t.hash]));
+    expect(hashes(plain).size, "the script builds first").toBeGreaterThan(1);
+    expect(hashes(withArgs)).toEqual(hashes(plain));
+    expect(withArgs.filter((t) => t.cliArguments.length > 0).map((t) => [t.taskId, t.cliArguments])).toEqual([
+      [task, ["--port", "4630"]],
+    ]);
+  });
+
+  it("Ctrl-C stops it cleanly: exit 0, no ELIFECYCLE", { timeout: 180_000 }, async () => {
+    const server = run("pnpm", [script, "--", "--port", "0"], { cwd: root });
+    await server.waitFor(/listening on http:\/\/\S+/);
+    server.signalGroup("SIGINT");
+    const { code, signal, stdout, stderr } = await server.exited;
+    const output = `${stdout}\n${stderr}`;
+    expect([code, signal], output).toEqual([0, null]);
+    expect(output).toContain(stopped);
+    expect(output).not.toMatch(/ELIFECYCLE|Command failed/);
+  });
+});
