@@ -4,7 +4,7 @@
 // outcome, and then simply returns: the test asserts that the process exits by itself soon after,
 // which fails if the client left a timer or a socket behind.
 import { createWorkflowsClient } from "@workflows-kit/client";
-import { runCall } from "./outcome.mjs";
+import { runCall } from "@workflows-kit/testing/outcome";
 
 const problems = [];
 process.on("unhandledRejection", (reason) => problems.push(`unhandledRejection: ${reason}`));
