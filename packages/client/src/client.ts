@@ -15,7 +15,7 @@ import {
   type WorkflowsClientOptions,
 } from "./options.js";
 import { parsePage } from "./page.js";
-import { walkPages } from "./pagination.js";
+import { type PageRequest, walkPages } from "./pagination.js";
 import { createTransport, type Exchange } from "./transport.js";
 import { validateParameters } from "./validate.js";
 import {
@@ -74,13 +74,8 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     });
     const request = { method: "GET", url: exchange?.url ?? response.url };
     if (!response.ok) {
-      // The body as it came; a response a middleware made instead is read from openapi-fetch's result.
-      const body =
-        exchange?.response === response
-          ? exchange.body
-          : typeof error === "string"
-            ? error
-            : (JSON.stringify(error) ?? "");
+      // openapi-fetch parsed the error body if it was JSON (undefined when empty): back to text.
+      const body = typeof error === "string" ? error : (JSON.stringify(error) ?? "");
       throw WorkflowsApiError.from(request, response, body, {
         attempts: exchange?.attempts ?? 0,
         retryAfterExceeded: exchange?.retryAfterExceeded ?? false,
@@ -107,7 +102,7 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     if (settings.validate) validateParameters({ ...filters, limit: pageSize }, "pageSize");
     const call = callSettings(options, settings);
     // A page requested ahead has a signal of its own (it follows the caller's).
-    const fetchWalkPage = (page: object, signal?: AbortSignal) =>
+    const fetchWalkPage = (page: PageRequest, signal?: AbortSignal) =>
       fetchPage({ ...filters, ...page }, signal ? { ...call, signal } : call);
     yield* walkPages(fetchWalkPage, {
       pageSize: Math.min(pageSize, Math.max(1, maxItems)),

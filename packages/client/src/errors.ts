@@ -102,23 +102,25 @@ export class WorkflowsApiError extends WorkflowsError {
     const what = body
       ? `code ${body.code}, errorId ${body.errorId}: ${body.message}`
       : `unexpected body: ${JSON.stringify(init.bodyExcerpt ?? "")}`;
-    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`.trim());
-    this.status = init.status;
-    this.code = body?.code;
-    this.errorId = body?.errorId;
-    this.timestamp = body?.timestamp;
-    this.serverMessage = body?.message;
-    this.method = init.method;
-    this.url = init.url;
-    this.body = body;
-    this.bodyExcerpt = init.bodyExcerpt;
-    this.headers = headers;
-    this.requestId =
-      headers.get("x-request-id") ??
-      headers.get("request-id") ??
-      headers.get("x-correlation-id") ??
-      undefined;
-    this.attempts = init.attempts;
+    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`);
+    Object.assign(this, {
+      status: init.status,
+      code: body?.code,
+      errorId: body?.errorId,
+      timestamp: body?.timestamp,
+      serverMessage: body?.message,
+      method: init.method,
+      url: init.url,
+      body,
+      bodyExcerpt: init.bodyExcerpt,
+      headers,
+      requestId:
+        headers.get("x-request-id") ??
+        headers.get("request-id") ??
+        headers.get("x-correlation-id") ??
+        undefined,
+      attempts: init.attempts,
+    });
   }
 
   /** Maps a response to the subclass for its status. `bodyText` is the raw body. */
@@ -214,7 +216,7 @@ export class PaginationError extends WorkflowsError {
   constructor(offset: number, limit: number) {
     super(
       `The page at offset ${offset} (limit ${limit}) repeated the previous page: the server does not advance ` +
-        "with offset. Does it count offset in items rather than pages? See the client's offsetUnit option.",
+        "with offset (does it count items, not pages? see offsetUnit)",
     );
     this.offset = offset;
     this.limit = limit;
@@ -254,6 +256,7 @@ export class WorkflowsAbortError extends WorkflowsError {
   }
 }
 
+/** The parsed body when it has the spec's error shape (extra fields kept as sent), else undefined. */
 function parseErrorBody(text: string): ApiErrorBody | undefined {
   let value: unknown;
   try {
@@ -266,7 +269,7 @@ function parseErrorBody(text: string): ApiErrorBody | undefined {
     typeof message === "string" &&
     typeof errorId === "string" &&
     typeof timestamp === "string"
-    ? { code, message, errorId, timestamp }
+    ? (value as ApiErrorBody)
     : undefined;
 }
 

@@ -124,14 +124,6 @@ function baseUrlOption(baseUrl: string): string {
   return baseUrl;
 }
 
-function clockOption(clock: Clock | undefined): Clock {
-  if (clock === undefined) return systemClock;
-  if (["now", "setTimeout", "clearTimeout"].some((m) => typeof clock?.[m as keyof Clock] !== "function")) {
-    throw new InvalidParameterError("clock", clock, "must have now, setTimeout and clearTimeout methods");
-  }
-  return clock;
-}
-
 /** Checks the client's options (InvalidParameterError naming the first bad one) and fills in defaults. */
 export function clientSettings(options: WorkflowsClientOptions): ClientSettings {
   if (typeof options?.apiKey !== "string" || !/^[\x21-\x7e]+$/.test(options.apiKey)) {
@@ -142,8 +134,16 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
   if (offsetUnit !== "items" && offsetUnit !== "pages") {
     throw new InvalidParameterError("offsetUnit", offsetUnit, 'must be "items" or "pages"');
   }
-  const random = options.random ?? Math.random;
-  if (typeof random !== "function") throw new InvalidParameterError("random", random, "must be a function");
+  const { clock = systemClock, random = Math.random } = options;
+  const seams = {
+    random,
+    "clock.now": clock?.now,
+    "clock.setTimeout": clock?.setTimeout,
+    "clock.clearTimeout": clock?.clearTimeout,
+  };
+  for (const [name, value] of Object.entries(seams)) {
+    if (typeof value !== "function") throw new InvalidParameterError(name, value, "must be a function");
+  }
   return {
     apiKey: options.apiKey,
     baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
@@ -155,7 +155,7 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
     retryBaseDelayMs: delayOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
     retryMaxDelayMs: delayOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
     maxRetryAfterMs: delayOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
-    clock: clockOption(options.clock),
+    clock,
     random,
   };
 }
@@ -166,7 +166,7 @@ function headersOption(headers: HeadersInit | undefined): Headers {
     parsed = new Headers(headers);
   } catch {
     // Not fetch's message: it quotes the offending value, which may be a secret.
-    throw new InvalidParameterError("headers", "<redacted>", "must be valid HTTP header names and values");
+    throw new InvalidParameterError("headers", "<redacted>", "must be valid HTTP headers");
   }
   if (parsed.has("authorization")) {
     throw new InvalidParameterError("headers", "<redacted>", "cannot set Authorization (apiKey does)");
@@ -180,7 +180,7 @@ export function callSettings(options: CallOptions = {}, client: AttemptLimits): 
     throw new InvalidParameterError("options", options, "must be an object");
   }
   const { signal, headers, timeoutMs, maxRetries } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+  if (signal != null && !(signal instanceof AbortSignal)) {
     throw new InvalidParameterError("signal", signal, "must be an AbortSignal");
   }
   return {

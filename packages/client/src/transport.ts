@@ -13,11 +13,8 @@ export type TransportOptions = Pick<
   "apiKey" | "fetch" | "retryBaseDelayMs" | "retryMaxDelayMs" | "maxRetryAfterMs" | "clock" | "random"
 >;
 
-/** How a request ended: the response handed to openapi-fetch, its body as it came, and the attempts. */
+/** How a request ended: the URL sent (after any middleware) and the attempts. */
 export interface Exchange extends Omit<AttemptReport, "now"> {
-  response: Response;
-  body: string;
-  /** The URL sent (after any middleware). */
   url: string;
 }
 
@@ -50,19 +47,32 @@ export function createTransport(options: TransportOptions): Transport {
     ? (request: Request, init: RequestInit) => custom(new Request(request, init))
     : (request: Request, init: RequestInit) => platformFetch(request, init);
 
+  /** Calls `onTime` after `ms` on the clock, or `onAbort` when `signal` fires; returns what cancels both. */
+  function arm(signal: AbortSignal, ms: number, onTime: () => void, onAbort: () => void): () => void {
+    const timer = clock.setTimeout(onTime, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => {
+      clock.clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+  }
+
   /** Resolves after `ms` on the clock, or rejects with WorkflowsAbortError as soon as `signal` fires. */
   function sleep(ms: number, signal: AbortSignal, summary: RequestSummary): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new WorkflowsAbortError(summary, signal.reason));
-      const onAbort = () => {
-        clock.clearTimeout(timer);
-        reject(new WorkflowsAbortError(summary, signal.reason));
-      };
-      const timer = clock.setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const disarm = arm(
+        signal,
+        ms,
+        () => {
+          disarm();
+          resolve();
+        },
+        () => {
+          disarm();
+          reject(new WorkflowsAbortError(summary, signal.reason));
+        },
+      );
     });
   }
 
@@ -77,12 +87,15 @@ export function createTransport(options: TransportOptions): Transport {
     // One controller for the caller's signal and the timeout (AbortSignal.any costs tens of µs a call).
     const controller = new AbortController();
     let timedOut = false;
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const disarm = arm(
+      signal,
+      timeoutMs,
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      () => controller.abort(signal.reason),
+    );
     try {
       const headers = new Headers(request.headers);
       headers.set("authorization", authorization);
@@ -92,12 +105,14 @@ export function createTransport(options: TransportOptions): Transport {
       if (signal.aborted) throw new WorkflowsAbortError(summary, signal.reason);
       return { timedOut, cause };
     } finally {
-      clock.clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      disarm();
     }
   }
 
-  async function exchange(request: Request, limits: AttemptLimits): Promise<Exchange> {
+  async function exchange(
+    request: Request,
+    limits: AttemptLimits,
+  ): Promise<Exchange & { response: Response }> {
     const summary = { method: request.method, url: request.url };
     const signal = request.signal;
     for (let attempts = 1; ; attempts++) {
@@ -124,8 +139,8 @@ export function createTransport(options: TransportOptions): Transport {
           continue;
         }
       }
-      const response = replay(result.response, result.body, summary.url);
-      return { response, body: result.body, url: summary.url, attempts, retryAfterExceeded };
+      const response = new Replayed(result.response, result.body, summary.url);
+      return { response, url: summary.url, attempts, retryAfterExceeded };
     }
   }
 
@@ -138,18 +153,47 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-/** What openapi-fetch gets back: the attempt's response, its body (already read) replayed. */
-function replay(from: Response, body: string, url: string): Response {
-  const { status } = from;
-  // These statuses cannot have a body.
-  const response = new Response(status === 204 || status === 205 || status === 304 ? null : body, {
-    status,
-    statusText: from.statusText,
-    headers: from.headers,
-  });
+/**
+ * What openapi-fetch gets back: the attempt's response with its body (already read) replayed.
+ * `text()`, what the client reads pages with, hands the string back as is. A body stream costs tens
+ * of µs per page, so one is made only for another reader (a middleware's `json()`, `clone()`, …).
+ */
+class Replayed extends Response {
+  #text: string;
+  #url: string;
+  #full: () => Response;
+  constructor(from: Response, text: string, url: string) {
+    const init = { status: from.status, statusText: from.statusText, headers: from.headers };
+    super(null, init);
+    this.#text = text;
+    this.#url = url;
+    let full: Response | undefined;
+    // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
+    this.#full = () => (full ??= new Response(text || null, init));
+  }
   // A constructed Response has an empty url; callers of client.raw expect the one it went to.
-  Object.defineProperty(response, "url", { value: url });
-  return response;
+  override get url() {
+    return this.#url;
+  }
+  override text() {
+    return Promise.resolve(this.#text);
+  }
+  // Any other reader gets the body made now.
+  override json() {
+    return this.#full().json();
+  }
+  override arrayBuffer() {
+    return this.#full().arrayBuffer();
+  }
+  override blob() {
+    return this.#full().blob();
+  }
+  override clone() {
+    return this.#full().clone();
+  }
+  override get body() {
+    return this.#full().body;
+  }
 }
 
 function describeNetworkError(error: Error): string {

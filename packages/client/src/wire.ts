@@ -66,7 +66,7 @@ function urlSafe(value: unknown): boolean {
  */
 export function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstancesParams {
   if (typeof params !== "object" || params === null) {
-    throw new InvalidParameterError("params", params, "must be an object with accountId and definitionId");
+    throw new InvalidParameterError("params", params, "must be an object");
   }
   for (const name of ["accountId", "definitionId"] as const) {
     // "." and ".." are dot-segments: URL parsers remove them, even percent-encoded.

@@ -236,6 +236,27 @@ describe("client.raw", () => {
     expect(observed.requests[0]?.headers.get("authorization")).toBe("Bearer test-key-123");
   });
 
+  it.each<{ name: string; read: (response: Response) => Promise<unknown> }>([
+    { name: "clone().json()", read: (response) => response.clone().json() },
+    { name: "json()", read: (response) => response.json() },
+    { name: "arrayBuffer()", read: async (r) => JSON.parse(new TextDecoder().decode(await r.arrayBuffer())) },
+    { name: "blob()", read: async (response) => JSON.parse(await (await response.blob()).text()) },
+    {
+      name: "the body stream",
+      read: async (response) => JSON.parse(await new Response(response.body).text()),
+    },
+  ])("middleware reads the response with $name, and the page still arrives", async ({ read }) => {
+    const { client } = setup();
+    const seen: unknown[] = [];
+    client.raw.use({
+      async onResponse({ response }) {
+        seen.push(await read(response), response.url);
+      },
+    });
+    expect(await client.listWorkflowInstances(ids)).toEqual([instance]);
+    expect(seen).toEqual([[instance], `${BASE_URL}${PATH}`]);
+  });
+
   it("middleware shares retries: onRequest and onResponse run once around every attempt", async () => {
     let count = 0;
     const { client, observed, run } = setup((_request, index) =>

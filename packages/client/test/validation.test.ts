@@ -208,12 +208,21 @@ describe("createWorkflowsClient", () => {
     { option: "maxRetryAfterMs", value: 2 ** 31 },
     { option: "baseUrl", value: "automation.8x8.com" },
     { option: "baseUrl", value: "ftp://127.0.0.1" },
-    { option: "clock", value: { now: () => 0 } },
-    { option: "clock", value: null },
     { option: "random", value: 0.5 },
   ])("rejects $option = $value", ({ option, value }) => {
     expect(() => createWorkflowsClient({ apiKey, [option]: value })).toThrow(
       expect.objectContaining({ name: "InvalidParameterError", parameter: option }),
+    );
+  });
+
+  it.each([
+    { clock: { now: () => 0 }, parameter: "clock.setTimeout" },
+    { clock: { now: () => 0, setTimeout: () => 1 }, parameter: "clock.clearTimeout" },
+    { clock: null, parameter: "clock.now" },
+  ])("rejects a clock without a method, naming it: $parameter", ({ clock, parameter }) => {
+    const options = { apiKey, clock } as unknown as WorkflowsClientOptions;
+    expect(() => createWorkflowsClient(options)).toThrow(
+      expect.objectContaining({ name: "InvalidParameterError", parameter, reason: "must be a function" }),
     );
   });
 
