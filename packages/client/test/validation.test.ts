@@ -215,7 +215,7 @@ describe("createWorkflowsClient", () => {
     );
   });
 
-  it.each([
+  it.each<{ clock: unknown; parameter: string }>([
     { clock: { now: () => 0 }, parameter: "clock.setTimeout" },
     { clock: { now: () => 0, setTimeout: () => 1 }, parameter: "clock.clearTimeout" },
     { clock: null, parameter: "clock.now" },
