@@ -17,6 +17,18 @@ import {
 import { apiKey, collect, ids, instance, setup } from "./support/fixtures.js";
 
 const errorId = "2558ff83-c8db-4890-805e-ad64001857a1";
+
+/** The fields an API error carries from the response's body and the request. */
+const bodyFields = (error: WorkflowsApiError) => ({
+  status: error.status,
+  code: error.code,
+  errorId: error.errorId,
+  timestamp: error.timestamp,
+  serverMessage: error.serverMessage,
+  body: error.body,
+  bodyExcerpt: error.bodyExcerpt,
+  url: error.url,
+});
 // 7 fractional digits: must come back as the same string, not via Date.
 const timestamp = "2021-07-13T01:28:37.6612345Z";
 
@@ -50,15 +62,8 @@ describe("documented error statuses", () => {
     const apiError = error as WorkflowsApiError;
     expect(apiError.name).toBe(Class.name);
     expect({
-      status: apiError.status,
-      code: apiError.code,
-      errorId: apiError.errorId,
-      timestamp: apiError.timestamp,
-      serverMessage: apiError.serverMessage,
+      ...bodyFields(apiError),
       method: apiError.method,
-      url: apiError.url,
-      body: apiError.body,
-      bodyExcerpt: apiError.bodyExcerpt,
       requestId: apiError.requestId,
       attempts: apiError.attempts,
       contentType: apiError.headers.get("content-type"),
@@ -195,16 +200,7 @@ describe("error bodies that are not the spec's error shape", () => {
       expect(error).not.toBeInstanceOf(SyntaxError);
       expect((error as object).constructor).toBe(Class);
       const apiError = error as WorkflowsApiError;
-      expect({
-        status: apiError.status,
-        code: apiError.code,
-        errorId: apiError.errorId,
-        timestamp: apiError.timestamp,
-        serverMessage: apiError.serverMessage,
-        body: apiError.body,
-        bodyExcerpt: apiError.bodyExcerpt,
-        url: apiError.url,
-      }).toEqual({
+      expect(bodyFields(apiError)).toEqual({
         status,
         code: undefined,
         errorId: undefined,

@@ -261,6 +261,22 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       res.on("close", done);
     });
 
+  /** Forwards once `arm` calls back (a delay, a drill's event), unless the client went away first. */
+  function forwardWhen(
+    context: FaultContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    arm: (go: () => void) => unknown,
+  ): Promise<void> {
+    return new Promise<void>((resolve) => {
+      arm(() => {
+        if (closed || res.destroyed) return resolve();
+        void perform(PASS, context, req, res).then(resolve, resolve);
+      });
+      res.once("close", () => resolve());
+    });
+  }
+
   async function perform(fault: Fault, context: FaultContext, req: IncomingMessage, res: ServerResponse) {
     switch (fault.kind) {
       case "pass": {
@@ -279,21 +295,15 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       case "resetBeforeHeaders":
         req.socket.destroy();
         return;
-      case "resetMidBody": {
-        const reply = await context.upstream();
-        if (res.destroyed) return;
-        const bytes = Buffer.from(reply.body);
-        res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
-        // The first half is flushed to the socket, then the connection dies.
-        res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => res.socket?.destroy());
-        return;
-      }
+      case "resetMidBody":
       case "stall": {
         const reply = await context.upstream();
         if (res.destroyed) return;
         const bytes = Buffer.from(reply.body);
         res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
-        res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))));
+        // The first half is flushed to the socket; then the connection dies, or nothing more comes.
+        const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
+        res.write(half, () => fault.kind === "resetMidBody" && res.socket?.destroy());
         return;
       }
       case "truncatedJson": {
@@ -302,22 +312,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         return send(res, fault.status ?? 200, cut, { "content-type": "application/json" });
       }
       case "slowHeaders":
-        return new Promise<void>((resolve) => {
-          later(res, fault.delayMs, () => {
-            if (closed || res.destroyed) return resolve();
-            void perform(PASS, context, req, res).then(resolve, resolve);
-          });
-          res.once("close", () => resolve());
-        });
+        return forwardWhen(context, req, res, (go) => later(res, fault.delayMs, go));
       case "held":
-        return new Promise<void>((resolve) => {
-          const release = () => {
-            if (closed || res.destroyed) return resolve();
-            void perform(PASS, context, req, res).then(resolve, resolve);
-          };
-          fault.until.then(release, release);
-          res.once("close", () => resolve());
-        });
+        return forwardWhen(context, req, res, (go) => fault.until.then(go, go));
       case "hang":
         return;
       case "trickle": {
