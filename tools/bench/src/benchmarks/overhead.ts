@@ -93,7 +93,7 @@ export async function overhead(options: { quick: boolean }): Promise<BenchmarkRe
   return {
     id: "overhead",
     title: "Per-request overhead",
-    ratio: "client time / hand-written time per request (lower is better)",
+    ratio: "client time / the baseline's time per request (lower is better)",
     method:
       `A bare node:http server in a child process answers fixed bytes (${SIZES.join(" and ")} generated instances, ` +
       "the same for every side). After a warm-up of 200 calls each, single calls rotate — " +
