@@ -1,4 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Real servers and child-process drills share 2 CI cores with every other suite.
-export default defineConfig({ test: { testTimeout: 30_000 } });
+// Unit tests: an observed fetch and a virtual clock, no sockets, vitest's default 5 s timeout.
+// The drills on real sockets run in their own task (`drills`, test/drills/vitest.config.ts).
+export default defineConfig({
+  test: {
+    exclude: [...configDefaults.exclude, "test/drills/**"],
+    setupFiles: ["test/support/no-network.ts"],
+  },
+});

@@ -1,12 +1,15 @@
 import type { ApiErrorBody } from "@workflows-kit/types";
 
-/** Error codes the 8x8 Automation API documents. */
+/** Error codes the 8x8 Automation API documents (1100: the spec's 429 example). */
 export const ErrorCode = {
   InvalidParameter: 1000,
+  TooManyRequests: 1100,
   Unauthorized: 1200,
   Forbidden: 1201,
   NotFound: 1300,
 } as const;
+/** A documented error code: `1000 | 1100 | 1200 | 1201 | 1300`. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** The request an error belongs to: method and URL, never headers (the API key lives there). */
 export interface RequestSummary {
@@ -30,26 +33,38 @@ export class WorkflowsError extends Error {
 /** Input that breaks the spec's constraints, found before any request was sent. */
 export class InvalidParameterError extends WorkflowsError {
   override name = "InvalidParameterError";
-  constructor(
-    /** The parameter at fault, as the spec names it (`limit`, `definitionId`, …). */
-    readonly parameter: string,
-    /** The value given. */
-    readonly value: unknown,
-    /** What is wrong with it, e.g. "must be an integer from 1 to 500". */
-    readonly reason: string,
-  ) {
+  /** The parameter at fault, as the spec names it (`limit`, `definitionId`, …). */
+  declare readonly parameter: string;
+  /** The value given (an invalid `Date` stays that `Date`). */
+  declare readonly value: unknown;
+  /** What is wrong with it, e.g. "must be an integer from 1 to 500". */
+  declare readonly reason: string;
+  constructor(parameter: string, value: unknown, reason: string) {
     super(`Invalid parameter \`${parameter}\`: ${reason} (got ${describe(value)}).`);
+    this.parameter = parameter;
+    this.value = value;
+    this.reason = reason;
   }
 }
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (value instanceof Date)
-    return `Date(${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()})`;
+  // String() of an invalid Date is "Invalid Date"; toISOString() would throw.
+  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? value : value.toISOString()})`;
   return String(value);
 }
 
-interface ApiErrorInit extends RequestSummary {
+/** What the transport knows about how a call ended, besides the response. */
+export interface AttemptReport {
+  /** Requests sent for the call (1 = no retry; 0 = a middleware answered without one). */
+  attempts: number;
+  /** Retries were left, but the last `Retry-After` asked for longer than `maxRetryAfterMs`. */
+  retryAfterExceeded: boolean;
+  /** The client clock's time, to read a `Retry-After` HTTP date. */
+  now: number;
+}
+
+interface ApiErrorInit extends RequestSummary, AttemptReport {
   status: number;
   statusText: string;
   /** The parsed body when it has the spec's error shape. */
@@ -62,41 +77,63 @@ interface ApiErrorInit extends RequestSummary {
 /** A response with status >= 400. Subclasses name the documented cases; `code` is 8x8's error code. */
 export class WorkflowsApiError extends WorkflowsError {
   override name = "WorkflowsApiError";
-  readonly status: number;
-  /** 8x8's error code (1000, 1200, 1201, 1300, …); undefined when the body was not the spec's error shape. */
-  readonly code: number | undefined;
-  readonly errorId: string | undefined;
+  declare readonly status: number;
+  /** 8x8's error code (see `ErrorCode`), or another number; undefined when the body was not the spec's error shape. */
+  declare readonly code: ErrorCode | (number & {}) | undefined;
+  declare readonly errorId: string | undefined;
   /** The server's timestamp string, unchanged (up to 7 fractional digits). */
-  readonly timestamp: string | undefined;
+  declare readonly timestamp: string | undefined;
   /** The server's message, or undefined when the body was not the spec's error shape. */
-  readonly serverMessage: string | undefined;
-  readonly method: string;
+  declare readonly serverMessage: string | undefined;
+  declare readonly method: string;
   /** The request URL (no secrets: the API key travels in a header). */
-  readonly url: string;
-  readonly body: ApiErrorBody | undefined;
-  readonly bodyExcerpt: string | undefined;
+  declare readonly url: string;
+  declare readonly body: ApiErrorBody | undefined;
+  declare readonly bodyExcerpt: string | undefined;
+  /** The response's headers. */
+  declare readonly headers: Headers;
+  /** The response's `x-request-id`, else `request-id`, else `x-correlation-id`: what support asks for. */
+  declare readonly requestId: string | undefined;
+  /** Requests sent for this call: 1 = no retry (0 = a middleware answered without one). */
+  declare readonly attempts: number;
 
   constructor(init: ApiErrorInit) {
-    const what = init.body
-      ? `code ${init.body.code}, errorId ${init.body.errorId}: ${init.body.message}`
+    const { body, headers } = init;
+    const what = body
+      ? `code ${body.code}, errorId ${body.errorId}: ${body.message}`
       : `unexpected body: ${JSON.stringify(init.bodyExcerpt ?? "")}`;
-    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`.trim());
-    this.status = init.status;
-    this.code = init.body?.code;
-    this.errorId = init.body?.errorId;
-    this.timestamp = init.body?.timestamp;
-    this.serverMessage = init.body?.message;
-    this.method = init.method;
-    this.url = init.url;
-    this.body = init.body;
-    this.bodyExcerpt = init.bodyExcerpt;
+    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`);
+    Object.assign(this, {
+      status: init.status,
+      code: body?.code,
+      errorId: body?.errorId,
+      timestamp: body?.timestamp,
+      serverMessage: body?.message,
+      method: init.method,
+      url: init.url,
+      body,
+      bodyExcerpt: init.bodyExcerpt,
+      headers,
+      requestId:
+        headers.get("x-request-id") ??
+        headers.get("request-id") ??
+        headers.get("x-correlation-id") ??
+        undefined,
+      attempts: init.attempts,
+    });
   }
 
   /** Maps a response to the subclass for its status. `bodyText` is the raw body. */
-  static from(request: RequestSummary, response: Response, bodyText: string): WorkflowsApiError {
+  static from(
+    request: RequestSummary,
+    response: Response,
+    bodyText: string,
+    report: AttemptReport,
+  ): WorkflowsApiError {
     const body = parseErrorBody(bodyText);
     const init: ApiErrorInit = {
       ...request,
+      ...report,
       status: response.status,
       statusText: response.statusText,
       body,
@@ -130,10 +167,16 @@ export class NotFoundError extends WorkflowsApiError {
 export class RateLimitError extends WorkflowsApiError {
   override name = "RateLimitError";
   /** What `Retry-After` asked for, in milliseconds, when the server sent it. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
+  /**
+   * True when retries were left but `Retry-After` asked for longer than `maxRetryAfterMs`, so the
+   * client did not wait and threw at once; false when the retries ran out (or none were allowed).
+   */
+  declare readonly retryAfterExceeded: boolean;
   constructor(init: ApiErrorInit) {
     super(init);
-    this.retryAfterMs = parseRetryAfter(init.headers.get("retry-after"));
+    this.retryAfterMs = parseRetryAfter(init.headers.get("retry-after"), init.now);
+    this.retryAfterExceeded = init.retryAfterExceeded;
   }
 }
 /** 5xx after the retries ran out. */
@@ -152,52 +195,56 @@ const STATUS_CLASSES: Record<number, new (init: ApiErrorInit) => WorkflowsApiErr
 /** A 2xx response whose body is not the JSON array the spec promises. */
 export class InvalidResponseError extends WorkflowsError {
   override name = "InvalidResponseError";
-  constructor(
-    readonly request: RequestSummary,
-    readonly status: number,
-    readonly bodyExcerpt: string,
-    reason: string,
-  ) {
+  declare readonly request: RequestSummary;
+  declare readonly status: number;
+  declare readonly bodyExcerpt: string;
+  constructor(request: RequestSummary, status: number, bodyExcerpt: string, reason: string) {
     super(
       `${request.method} ${request.url} answered ${status} with ${reason}: ${JSON.stringify(bodyExcerpt)}`,
     );
+    this.request = request;
+    this.status = status;
+    this.bodyExcerpt = bodyExcerpt;
   }
 }
 
 /** The walk stopped advancing: a full page held only instances of the page before it. */
 export class PaginationError extends WorkflowsError {
   override name = "PaginationError";
-  constructor(
-    readonly offset: number,
-    readonly limit: number,
-  ) {
+  declare readonly offset: number;
+  declare readonly limit: number;
+  constructor(offset: number, limit: number) {
     super(
       `The page at offset ${offset} (limit ${limit}) repeated the previous page: the server does not advance ` +
-        "with offset. Does it count offset in items rather than pages? See the client's offsetUnit option.",
+        "with offset (does it count items, not pages? see offsetUnit)",
     );
+    this.offset = offset;
+    this.limit = limit;
   }
 }
 
 /** The server could not be reached or the connection broke, after the retries ran out. */
 export class WorkflowsConnectionError extends WorkflowsError {
   override name = "WorkflowsConnectionError";
-  readonly method: string;
-  readonly url: string;
-  constructor(request: RequestSummary, message: string, options?: { cause?: unknown }) {
+  declare readonly method: string;
+  declare readonly url: string;
+  /** Requests sent for this call: 1 = no retry. */
+  declare readonly attempts: number;
+  constructor(request: RequestSummary, message: string, attempts: number, options?: { cause?: unknown }) {
     super(`${request.method} ${request.url}: ${message}`, options);
     this.method = request.method;
     this.url = request.url;
+    this.attempts = attempts;
   }
 }
 
 /** An attempt took longer than `timeoutMs`, and the retries ran out. */
 export class WorkflowsTimeoutError extends WorkflowsConnectionError {
   override name = "WorkflowsTimeoutError";
-  constructor(
-    request: RequestSummary,
-    readonly timeoutMs: number,
-  ) {
-    super(request, `timed out after ${timeoutMs} ms`);
+  declare readonly timeoutMs: number;
+  constructor(request: RequestSummary, timeoutMs: number, attempts: number) {
+    super(request, `timed out after ${timeoutMs} ms`, attempts);
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -209,6 +256,7 @@ export class WorkflowsAbortError extends WorkflowsError {
   }
 }
 
+/** The parsed body when it has the spec's error shape (extra fields kept as sent), else undefined. */
 function parseErrorBody(text: string): ApiErrorBody | undefined {
   let value: unknown;
   try {
@@ -216,21 +264,17 @@ function parseErrorBody(text: string): ApiErrorBody | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== "object" || value === null) return undefined;
-  const body = value as Record<string, unknown>;
-  if (
-    typeof body.code !== "number" ||
-    typeof body.message !== "string" ||
-    typeof body.errorId !== "string" ||
-    typeof body.timestamp !== "string"
-  ) {
-    return undefined;
-  }
-  return { code: body.code, message: body.message, errorId: body.errorId, timestamp: body.timestamp };
+  const { code, message, errorId, timestamp } = (value ?? {}) as Record<string, unknown>;
+  return typeof code === "number" &&
+    typeof message === "string" &&
+    typeof errorId === "string" &&
+    typeof timestamp === "string"
+    ? (value as ApiErrorBody)
+    : undefined;
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
   if (header === null) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;

@@ -2,21 +2,15 @@ export type {
   ApiErrorBody,
   ListWorkflowInstancesParams,
   OffsetUnit,
+  Timestamp,
   WorkflowData,
   WorkflowInstance,
+  WorkflowInstancePage,
   WorkflowStatus,
 } from "@workflows-kit/types";
 // Timestamp helpers at 100 ns precision, so consumers compare and subtract the strings without Date.
 export { compareTimestamps, toTicks, workflowStatuses } from "@workflows-kit/types";
-export {
-  type CallOptions,
-  createWorkflowsClient,
-  type DateInput,
-  type IterateWorkflowInstancesInput,
-  type ListWorkflowInstancesInput,
-  type WorkflowsClient,
-  type WorkflowsClientOptions,
-} from "./client.js";
+export { createWorkflowsClient, type WorkflowsClient } from "./client.js";
 export {
   AuthenticationError,
   BadRequestError,
@@ -37,3 +31,5 @@ export {
 } from "./errors.js";
 // The recorder itself is the entry point `@workflows-kit/client/har`: the client's bundle does not carry it.
 export type { Har, HarEntry, HarHeader, HarLog, HarRecorder, HarRecorderOptions } from "./har.js";
+export type { CallOptions, Clock, WorkflowsClientOptions } from "./options.js";
+export type { DateInput, IterateWorkflowInstancesInput, ListWorkflowInstancesInput } from "./wire.js";

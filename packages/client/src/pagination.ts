@@ -72,7 +72,7 @@ export async function* walkPages(
   fetchPage: PageFetcher,
   options: WalkOptions,
 ): AsyncGenerator<WorkflowInstance[], void, undefined> {
-  const [take, plan, discard, cancel] = readAhead(fetchPage, options.prefetch ?? 0, options.signal);
+  const ahead = readAhead(fetchPage, options.prefetch ?? 0, options.signal);
   let position = 0;
   let yielded = 0;
   let previousIds = new Set<string>();
@@ -80,7 +80,7 @@ export async function* walkPages(
   try {
     while (yielded < options.maxItems) {
       const request = requestAt(position, yielded, pin, options);
-      const page = await take(request);
+      const page = await ahead.take(request);
       const { limit, offset } = request;
       if (position === 0 && page.length === limit) pin = pinFrom(page, options);
       const fresh = page.filter((instance) => !previousIds.has(instance.workflowId));
@@ -89,19 +89,19 @@ export async function* walkPages(
         throw new PaginationError(offset, limit);
       // Repeats mean the list shifted between two fetches (a same-instant insert). Pages requested
       // ahead may predate that shift and would then skip instances: request them again.
-      if (fresh.length < page.length) discard();
+      if (fresh.length < page.length) ahead.discard();
       const taken = fresh.slice(0, options.maxItems - yielded);
       yielded += taken.length;
       position += page.length;
       previousIds = new Set(page.map((instance) => instance.workflowId));
       const last = page.length < limit || yielded >= options.maxItems;
       // The pin is known from here on (it comes from the first page), so read-ahead starts at page 2.
-      if (!last) plan(position, yielded, pin, options);
+      if (!last) ahead.plan(position, yielded, pin, options);
       if (taken.length > 0) yield taken;
       if (last) return;
     }
   } finally {
-    cancel();
+    ahead.cancel();
   }
 }
 
@@ -110,8 +110,24 @@ interface Pending {
   page: Promise<WorkflowInstance[]>;
 }
 
-/** The requests made ahead of the consumer, in walk order, and what to do with them. */
-function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | undefined) {
+/** The requests made ahead of the consumer, in walk order, and what the walk does with them. */
+interface ReadAhead {
+  /** The page for `request`: the one requested ahead if it is this request, else fetched now. */
+  take(request: PageRequest): Promise<WorkflowInstance[]>;
+  /** Keeps the next `depth` requests of the walk in flight, assuming every page until then is full. */
+  plan(
+    position: number,
+    yielded: number,
+    pin: Pick<PageRequest, "startTimeTo" | "version">,
+    options: WalkOptions,
+  ): void;
+  /** Aborts every request made ahead; the next plan sends them again. */
+  discard(): void;
+  /** Aborts every request made ahead (the walk is over); their outcomes are ignored. */
+  cancel(): void;
+}
+
+function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | undefined): ReadAhead {
   const queue: Pending[] = [];
   // One controller for the requests in flight ahead; replaced whenever they are dropped.
   let controller = new AbortController();
@@ -126,20 +142,13 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
   const same = (a: PageRequest | undefined, b: PageRequest) => a?.limit === b.limit && a.offset === b.offset;
   if (depth > 0) signal?.addEventListener("abort", follow, { once: true });
 
-  return [
-    /** take: the page for `request`, the one requested ahead if it is this request, else fetched now. */
-    (request: PageRequest): Promise<WorkflowInstance[]> => {
+  return {
+    take(request) {
       if (same(queue[0]?.request, request)) return (queue.shift() as Pending).page;
       drop();
       return fetchPage(request);
     },
-    /** plan: keeps the next `depth` requests of the walk in flight, assuming every page until then is full. */
-    (
-      position: number,
-      yielded: number,
-      pin: Pick<PageRequest, "startTimeTo" | "version">,
-      options: WalkOptions,
-    ) => {
+    plan(position, yielded, pin, options) {
       for (let index = 0; index < depth && yielded < options.maxItems; index++) {
         const request = requestAt(position, yielded, pin, options);
         // What is queued was planned the same way (take() checks each one as it goes).
@@ -153,14 +162,12 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
         yielded += request.limit;
       }
     },
-    /** discard: aborts every request made ahead; the next plan sends them again. */
-    drop,
-    /** cancel: aborts every request made ahead (the walk is over); their outcomes are ignored. */
-    () => {
+    discard: drop,
+    cancel() {
       drop();
       signal?.removeEventListener("abort", follow);
     },
-  ] as const;
+  };
 }
 
 function pinFrom(

@@ -1,157 +1,199 @@
 import {
+  type AttemptReport,
   parseRetryAfter,
   type RequestSummary,
   WorkflowsAbortError,
   WorkflowsConnectionError,
-  type WorkflowsError,
   WorkflowsTimeoutError,
 } from "./errors.js";
+import type { AttemptLimits, ClientSettings } from "./options.js";
 
-export interface TransportOptions {
-  apiKey: string;
-  fetch: typeof globalThis.fetch;
-  /**
-   * Hand `fetch` the final Request (key included), built here. False for the platform's own fetch:
-   * it builds a Request from (request, init) anyway, so building one here would be a second copy.
-   */
-  buildRequest: boolean;
-  maxRetries: number;
-  timeoutMs: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  maxRetryAfterMs: number;
+export type TransportOptions = Pick<
+  ClientSettings,
+  "apiKey" | "fetch" | "retryBaseDelayMs" | "retryMaxDelayMs" | "maxRetryAfterMs" | "clock" | "random"
+>;
+
+/** How a request ended: the URL sent (after any middleware) and the attempts. */
+export interface Exchange extends Omit<AttemptReport, "now"> {
+  url: string;
 }
 
-/** The attempt's response with its body already read, or why the attempt failed. */
-export interface Exchange {
-  response: Response;
-  body: string;
-}
-type Attempt = Exchange | { error: WorkflowsError };
+/** The `fetch` openapi-fetch calls: one request in, the final response out (retries inside). */
+export type TransportFetch = (request: Request) => Promise<Response>;
 
 export interface Transport {
-  /** The `fetch` openapi-fetch calls (through its middleware). */
-  send(request: Request): Promise<Response>;
-  /** A GET of `url` with no Request built in between: the path when no middleware is registered. */
-  get(url: string, signal: AbortSignal | undefined): Promise<Exchange>;
+  /** A fetch whose attempts follow `limits`; `record` learns how each request ended. */
+  fetch(limits: AttemptLimits, record?: (exchange: Exchange) => void): TransportFetch;
 }
+
+/** One attempt's response with its body read, or why it failed. */
+type Attempt = { response: Response; body: string } | { timedOut: boolean; cause: unknown };
 
 // The call is a safe GET: rate limits and server faults are worth another try, client errors are not.
 const isRetryable = (status: number) => status === 429 || status >= 500;
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
-/** Resolves after `ms`, or rejects with WorkflowsAbortError as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal | undefined, request: RequestSummary): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new WorkflowsAbortError(request, signal.reason));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new WorkflowsAbortError(request, signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
- * Adds the bearer key, bounds each attempt by `timeoutMs`, reads the body inside the attempt
- * (so a reset mid-body is retried too) and retries with exponential backoff and jitter,
- * honouring Retry-After. The key exists only in this closure.
+ * Adds the bearer key, bounds each attempt by `timeoutMs`, reads the body inside the attempt (so
+ * a reset mid-body is retried too) and retries with exponential backoff and jitter, honouring
+ * Retry-After. Every wait and timeout runs on `clock`. The key exists only in this closure.
  */
 export function createTransport(options: TransportOptions): Transport {
   const authorization = `Bearer ${options.apiKey}`;
+  const { clock } = options;
+  const platformFetch = globalThis.fetch;
+  const custom = options.fetch;
+  // A caller's fetch gets the final Request. The platform's builds one from (request, init) anyway.
+  const send = custom
+    ? (request: Request, init: RequestInit) => custom(new Request(request, init))
+    : (request: Request, init: RequestInit) => platformFetch(request, init);
 
-  /** One attempt. `input`: openapi-fetch's Request, or a URL (a plain GET); `signal`: the caller's. */
-  async function attemptOnce(
-    input: Request | string,
-    summary: RequestSummary,
-    signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  /** Calls `onTime` after `ms` on the clock, or `onAbort` when `signal` fires; returns what cancels both. */
+  function arm(signal: AbortSignal, ms: number, onTime: () => void, onAbort: () => void): () => void {
+    const timer = clock.setTimeout(onTime, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => {
+      clock.clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+  }
+
+  /** Resolves after `ms` on the clock, or rejects with WorkflowsAbortError as soon as `signal` fires. */
+  function sleep(ms: number, signal: AbortSignal, summary: RequestSummary): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new WorkflowsAbortError(summary, signal.reason));
+      const disarm = arm(
+        signal,
+        ms,
+        () => {
+          disarm();
+          resolve();
+        },
+        () => {
+          disarm();
+          reject(new WorkflowsAbortError(summary, signal.reason));
+        },
+      );
+    });
+  }
+
+  /** Step `n` waits between half and all of min(max, base·2ⁿ). */
+  function backoff(step: number): number {
+    const ceiling = Math.min(options.retryMaxDelayMs, options.retryBaseDelayMs * 2 ** step);
+    return ceiling / 2 + (options.random() * ceiling) / 2;
+  }
+
+  async function attempt(request: Request, timeoutMs: number, summary: RequestSummary): Promise<Attempt> {
+    const signal = request.signal;
     // One controller for the caller's signal and the timeout (AbortSignal.any costs tens of µs a call).
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const disarm = arm(
+      signal,
+      timeoutMs,
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      () => controller.abort(signal.reason),
+    );
     try {
-      let headers: HeadersInit = { authorization };
-      if (typeof input !== "string") {
-        headers = new Headers(input.headers);
-        headers.set("authorization", authorization);
-      }
-      const init = { headers, signal: controller.signal };
-      const response = await (options.buildRequest
-        ? options.fetch(new Request(input, init))
-        : options.fetch(input, init));
+      const headers = new Headers(request.headers);
+      headers.set("authorization", authorization);
+      const response = await send(request, { headers, signal: controller.signal });
       return { response, body: await response.text() };
-    } catch (error) {
-      if (signal?.aborted) throw new WorkflowsAbortError(summary, signal.reason);
-      if (timedOut) return { error: new WorkflowsTimeoutError(summary, options.timeoutMs) };
-      const reason = error instanceof Error ? describeNetworkError(error) : String(error);
-      return { error: new WorkflowsConnectionError(summary, reason, { cause: error }) };
+    } catch (cause) {
+      if (signal.aborted) throw new WorkflowsAbortError(summary, signal.reason);
+      return { timedOut, cause };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      disarm();
     }
   }
 
-  function backoff(attempt: number): number {
-    const ceiling = Math.min(options.retryMaxDelayMs, options.retryBaseDelayMs * 2 ** attempt);
-    return ceiling / 2 + (Math.random() * ceiling) / 2;
-  }
-
   async function exchange(
-    input: Request | string,
-    summary: RequestSummary,
-    signal: AbortSignal | undefined,
-  ): Promise<Exchange> {
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw new WorkflowsAbortError(summary, signal.reason);
-      const result = await attemptOnce(input, summary, signal);
-      const canRetry = attempt < options.maxRetries;
-      if ("error" in result) {
-        if (!canRetry) throw result.error;
-        await sleep(backoff(attempt), signal, summary);
-        continue;
+    request: Request,
+    limits: AttemptLimits,
+  ): Promise<Exchange & { response: Response }> {
+    const summary = { method: request.method, url: request.url };
+    const signal = request.signal;
+    for (let attempts = 1; ; attempts++) {
+      if (signal.aborted) throw new WorkflowsAbortError(summary, signal.reason);
+      const result = await attempt(request, limits.timeoutMs, summary);
+      const canRetry = attempts <= limits.maxRetries;
+      if ("cause" in result) {
+        if (canRetry) {
+          await sleep(backoff(attempts - 1), signal, summary);
+          continue;
+        }
+        const { timedOut, cause } = result;
+        if (timedOut) throw new WorkflowsTimeoutError(summary, limits.timeoutMs, attempts);
+        const reason = cause instanceof Error ? describeNetworkError(cause) : String(cause);
+        throw new WorkflowsConnectionError(summary, reason, attempts, { cause });
       }
-      if (isRetryable(result.response.status) && canRetry) {
-        const retryAfter = parseRetryAfter(result.response.headers.get("retry-after"));
+      let retryAfterExceeded = false;
+      if (canRetry && isRetryable(result.response.status)) {
+        const retryAfter = parseRetryAfter(result.response.headers.get("retry-after"), clock.now());
         // A wait longer than the cap is the caller's decision: surface the error with retryAfterMs.
-        if (retryAfter === undefined || retryAfter <= options.maxRetryAfterMs) {
-          await sleep(retryAfter ?? backoff(attempt), signal, summary);
+        retryAfterExceeded = retryAfter !== undefined && retryAfter > options.maxRetryAfterMs;
+        if (!retryAfterExceeded) {
+          await sleep(retryAfter ?? backoff(attempts - 1), signal, summary);
           continue;
         }
       }
-      return result;
+      const response = new Replayed(result.response, result.body, summary.url);
+      return { response, url: summary.url, attempts, retryAfterExceeded };
     }
   }
 
   return {
-    async send(request) {
-      const summary = { method: request.method, url: request.url };
-      const { response, body } = await exchange(request, summary, request.signal);
-      return replay(response, body, summary.url);
+    fetch: (limits, record) => async (request) => {
+      const done = await exchange(request, limits);
+      record?.(done);
+      return done.response;
     },
-    get: (url, signal) => exchange(url, { method: "GET", url }, signal),
   };
 }
 
-/** What openapi-fetch gets back: the attempt's response, its body (already read) replayed. */
-function replay(from: Response, body: string, url: string): Response {
-  const response = new Response(NULL_BODY_STATUSES.has(from.status) ? null : body, {
-    status: from.status,
-    statusText: from.statusText,
-    headers: from.headers,
-  });
-  // A constructed Response has an empty url; errors need the one this request went to.
-  Object.defineProperty(response, "url", { value: url });
-  return response;
+/**
+ * What openapi-fetch gets back: the attempt's response with its body (already read) replayed.
+ * `text()`, what the client reads pages with, hands the string back as is. A body stream costs tens
+ * of µs per page, so one is made only for another reader (a middleware's `json()`, `clone()`, …).
+ */
+class Replayed extends Response {
+  #text: string;
+  #url: string;
+  #full: () => Response;
+  constructor(from: Response, text: string, url: string) {
+    const init = { status: from.status, statusText: from.statusText, headers: from.headers };
+    super(null, init);
+    this.#text = text;
+    this.#url = url;
+    let full: Response | undefined;
+    // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
+    this.#full = () => (full ??= new Response(text || null, init));
+  }
+  // A constructed Response has an empty url; callers of client.raw expect the one it went to.
+  override get url() {
+    return this.#url;
+  }
+  override text() {
+    return Promise.resolve(this.#text);
+  }
+  // Any other reader gets the body made now.
+  override json() {
+    return this.#full().json();
+  }
+  override arrayBuffer() {
+    return this.#full().arrayBuffer();
+  }
+  override blob() {
+    return this.#full().blob();
+  }
+  override clone() {
+    return this.#full().clone();
+  }
+  override get body() {
+    return this.#full().body;
+  }
 }
 
 function describeNetworkError(error: Error): string {

@@ -1,71 +1,66 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
-import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
-import { afterEach, describe, expect, it, vi } from "vitest";
+// The walk against the list endpoint in memory (the reference provider's semantics), on an observed
+// fetch: page requests, inserts during the walk, and read-ahead, synchronised on request events.
+import { generateInstances } from "@workflows-kit/provider";
 import {
-  createWorkflowsClient,
+  apiError,
+  createListEndpoint,
+  type FetchHandler,
+  hang,
+  json,
+  type ListEndpoint,
+  rejectionOf,
+} from "@workflows-kit/testing";
+import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
+import { describe, expect, it } from "vitest";
+import {
   InvalidParameterError,
   type IterateWorkflowInstancesInput,
   NotFoundError,
   PaginationError,
   WorkflowsAbortError,
 } from "../src/index.js";
-import { rejectionOf, sendJson } from "./support/fixtures.js";
-import { startServer, type TestServer } from "./support/server.js";
+import { collect, setup, ids as walkIds } from "./support/fixtures.js";
 
-const accountId = "acme";
-const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
-let provider: Provider | undefined;
+const { accountId, definitionId } = walkIds;
 
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
-
-async function serve(count: number, offsetUnit?: OffsetUnit) {
+function serve(count: number, offsetUnit?: OffsetUnit) {
   const instances = generateInstances({ seed: count + 7, accountId, definitionId, count, versions: 1 });
-  provider = await startProvider({
-    definitions: [{ definitionId, accountId, instances }],
-    ...(offsetUnit ? { offsetUnit } : {}),
-  });
-  return { provider, instances };
+  const endpoint = createListEndpoint({ instances, ...(offsetUnit ? { offsetUnit } : {}) });
+  return { endpoint, instances: endpoint.instances() };
+}
+
+function clientFor(handler: FetchHandler, offsetUnit?: OffsetUnit, maxRetries = 0) {
+  return setup(handler, { maxRetries, ...(offsetUnit ? { offsetUnit } : {}) });
 }
 
 async function walk(
-  p: Provider,
+  endpoint: ListEndpoint,
   params: Partial<IterateWorkflowInstancesInput> = {},
-  offsetUnit?: OffsetUnit,
+  unit?: OffsetUnit,
 ) {
-  const client = createWorkflowsClient({
-    apiKey: "test-key",
-    baseUrl: p.url,
-    ...(offsetUnit ? { offsetUnit } : {}),
-  });
-  const seen: WorkflowInstance[] = [];
-  for await (const instance of client.iterateWorkflowInstances({ accountId, definitionId, ...params })) {
-    seen.push(instance);
-  }
-  return seen;
+  const context = clientFor(endpoint.handler, unit);
+  const seen = await collect(context.client.iterateWorkflowInstances({ accountId, definitionId, ...params }));
+  return { seen, requests: pageRequests(context.observed.requests), observed: context.observed };
 }
 
-/** limit/offset of every request the provider saw, in order. */
-function pageRequests(p: Provider) {
-  return p.requests.map((r) => {
-    const q = new URL(r.url, "http://x").searchParams;
+/** limit/offset of each request, in order. */
+function pageRequests(requests: readonly Request[]) {
+  return requests.map((r) => {
+    const q = new URL(r.url).searchParams;
     return { limit: Number(q.get("limit")), offset: Number(q.get("offset")) };
   });
 }
-
-const ids = (list: WorkflowInstance[]) => list.map((i) => i.workflowId);
+const query = (request: Request | undefined, name: string) =>
+  new URL(request?.url ?? "").searchParams.get(name);
+const ids = (list: readonly WorkflowInstance[]) => list.map((i) => i.workflowId);
 
 describe("iterateWorkflowInstances", () => {
   it("defaults to the spec's offset unit (pages) and counts offset in pages", async () => {
-    const { provider: p, instances } = await serve(25);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
-    expect(client.offsetUnit).toBe("pages");
-    expect(ids(await walk(p, { pageSize: 10 }))).toEqual(ids(instances));
-    expect(pageRequests(p)).toEqual([
+    const { endpoint, instances } = serve(25);
+    expect(clientFor(endpoint.handler).client.offsetUnit).toBe("pages");
+    const { seen, requests } = await walk(endpoint, { pageSize: 10 });
+    expect(ids(seen)).toEqual(ids(instances));
+    expect(requests).toEqual([
       { limit: 10, offset: 0 },
       { limit: 10, offset: 1 },
       { limit: 10, offset: 2 },
@@ -79,10 +74,10 @@ describe("iterateWorkflowInstances", () => {
     { name: "fewer items than one page", count: 3, pageSize: 10, requests: 1 },
     { name: "the spec's default page size", count: 150, pageSize: undefined, requests: 2 },
   ])("walks $name: every instance once, newest first", async ({ count, pageSize, requests }) => {
-    const { provider: p, instances } = await serve(count);
-    const seen = await walk(p, pageSize === undefined ? {} : { pageSize });
-    expect(ids(seen)).toEqual(ids(instances));
-    expect(p.requests).toHaveLength(requests);
+    const { endpoint, instances } = serve(count);
+    const result = await walk(endpoint, pageSize === undefined ? {} : { pageSize });
+    expect(ids(result.seen)).toEqual(ids(instances));
+    expect(result.requests).toHaveLength(requests);
   });
 
   it.each<{
@@ -124,23 +119,23 @@ describe("iterateWorkflowInstances", () => {
       ],
     },
   ])("maxItems $maxItems ($unit): stops there and requests no page beyond it", async (c) => {
-    const { provider: p, instances } = await serve(60, c.unit);
-    const seen = await walk(p, { pageSize: c.pageSize, maxItems: c.maxItems }, c.unit);
+    const { endpoint, instances } = serve(60, c.unit);
+    const { seen, requests } = await walk(endpoint, { pageSize: c.pageSize, maxItems: c.maxItems }, c.unit);
     expect(ids(seen)).toEqual(ids(instances.slice(0, c.maxItems)));
-    expect(pageRequests(p).map(({ limit, offset }) => ({ limit, offset }))).toEqual(c.requests);
+    expect(requests).toEqual(c.requests);
   });
 
   it.each<OffsetUnit>(["pages", "items"])(
     "walks correctly when client and server agree that offset counts %s",
     async (unit) => {
-      const { provider: p, instances } = await serve(47, unit);
-      expect(ids(await walk(p, { pageSize: 10 }, unit))).toEqual(ids(instances));
+      const { endpoint, instances } = serve(47, unit);
+      expect(ids((await walk(endpoint, { pageSize: 10 }, unit)).seen)).toEqual(ids(instances));
     },
   );
 
   it("yields neither skips nor repeats when instances are created during the walk", async () => {
-    const { provider: p, instances } = await serve(35);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    const { endpoint, instances } = serve(35);
+    const { client, observed } = clientFor(endpoint.handler);
     const newest = instances[0] as WorkflowInstance;
     const fresh = generateInstances({
       seed: 99,
@@ -148,7 +143,7 @@ describe("iterateWorkflowInstances", () => {
       definitionId,
       count: 12,
       versions: 1,
-      newest: new Date(),
+      newest: new Date(Date.parse(newest.startedAt) + 3_600_000),
     });
     // Same-instant inserts slip through the pinned startTimeTo; the one-page window drops them.
     const sameInstant = generateInstances({ seed: 98, accountId, definitionId, count: 3, versions: 1 }).map(
@@ -162,17 +157,17 @@ describe("iterateWorkflowInstances", () => {
       pageSize: 10,
     })) {
       seen.push(...batch);
-      if (page++ === 0) p.insertInstances(definitionId, [...fresh.slice(0, 6), ...sameInstant]);
-      if (page === 2) p.insertInstances(definitionId, fresh.slice(6));
+      if (page++ === 0) endpoint.insert([...fresh.slice(0, 6), ...sameInstant]);
+      if (page === 2) endpoint.insert(fresh.slice(6));
     }
     expect(ids(seen)).toEqual(ids(instances));
-    const later = p.requests.slice(1).map((r) => new URL(r.url, "http://x").searchParams.get("startTimeTo"));
+    const later = observed.requests.slice(1).map((r) => query(r, "startTimeTo"));
     expect(new Set(later)).toEqual(new Set([newest.startedAt]));
   });
 
   it("keeps walking the version it started on when a new version becomes the latest", async () => {
-    const { provider: p, instances } = await serve(30);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    const { endpoint, instances } = serve(30);
+    const { client } = clientFor(endpoint.handler);
     const seen: WorkflowInstance[] = [];
     let first = true;
     for await (const batch of client.iterateWorkflowInstancePages({
@@ -181,114 +176,95 @@ describe("iterateWorkflowInstances", () => {
       pageSize: 10,
     })) {
       seen.push(...batch);
-      if (first) p.setDefinition({ definitionId, accountId, latestVersion: 2, instances });
+      if (first) endpoint.setLatestVersion(2);
       first = false;
     }
     expect(ids(seen)).toEqual(ids(instances));
   });
 
   it("keeps a caller's earlier startTimeTo instead of pinning a later one", async () => {
-    const { provider: p, instances } = await serve(40);
+    const { endpoint, instances } = serve(40);
     const cut = (instances[15] as WorkflowInstance).startedAt;
-    const seen = await walk(p, { pageSize: 10, startTimeTo: cut });
+    const { seen, observed } = await walk(endpoint, { pageSize: 10, startTimeTo: cut });
     expect(ids(seen)).toEqual(ids(instances.slice(15)));
-    const sent = p.requests.map((r) => new URL(r.url, "http://x").searchParams.get("startTimeTo"));
-    expect(new Set(sent)).toEqual(new Set([cut]));
+    expect(new Set(observed.requests.map((r) => query(r, "startTimeTo")))).toEqual(new Set([cut]));
   });
 
   it("applies filters to every page", async () => {
-    const { provider: p, instances } = await serve(120);
-    const seen = await walk(p, { pageSize: 7, status: "Complete" });
+    const { endpoint, instances } = serve(120);
+    const { seen, observed } = await walk(endpoint, { pageSize: 7, status: "Complete" });
     expect(ids(seen)).toEqual(ids(instances.filter((i) => i.status === "Complete")));
-    for (const r of p.requests)
-      expect(new URL(r.url, "http://x").searchParams.get("status")).toBe("Complete");
+    for (const r of observed.requests) expect(query(r, "status")).toBe("Complete");
   });
 
   it("stops requesting when the consumer stops iterating", async () => {
-    const { provider: p } = await serve(100);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: p.url });
+    const { endpoint } = serve(100);
+    const { client, observed } = clientFor(endpoint.handler);
     for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 10 })) break;
-    expect(p.requests).toHaveLength(1);
+    expect(observed.requests).toHaveLength(1);
   });
 });
 
 describe("a server that does not advance with offset", () => {
   it("throws PaginationError instead of walking forever", async () => {
     const instances = generateInstances({ seed: 5, accountId, definitionId, count: 3, versions: 1 });
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(instances)); // the same full page whatever the offset
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const client = createWorkflowsClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}` });
-      const walk = async () => {
-        for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 3 })) {
-          // drain
-        }
-      };
-      await expect(walk()).rejects.toThrow(PaginationError);
-      await expect(walk()).rejects.toThrow(/offset 1 \(limit 3\) repeated the previous page/);
-    } finally {
-      server.close();
-    }
+    // The same full page whatever the offset.
+    const { client } = clientFor(() => json(instances));
+    const error = await rejectionOf(
+      collect(client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 3 })),
+    );
+    expect(error).toBeInstanceOf(PaginationError);
+    expect((error as Error).message).toMatch(/offset 1 \(limit 3\) repeated the previous page/);
   });
 });
 
-// Generous bounds: on a loaded machine (a cold `pnpm test` runs many suites at once) a request can take a while.
-const WAIT = { timeout: 15_000, interval: 5 };
-
-describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_000 }, () => {
-  let server: TestServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
-  const pageOf = (url: string) => {
-    const q = new URL(url, "http://x").searchParams;
-    return { limit: Number(q.get("limit")), offset: Number(q.get("offset") ?? 0) };
-  };
-  const byPosition = (list: { limit: number; offset: number }[]) =>
-    [...list].sort((a, b) => a.offset * a.limit - b.offset * b.limit || a.limit - b.limit);
-
-  /** Serves `instances` in pages (offset in pages); `hold(offset)` true leaves that request unanswered. */
-  async function pagedServer(
+describe("iterateWorkflowInstances with prefetch (read-ahead)", () => {
+  /** Serves `instances` in pages (offset in pages); `hold(offset)` leaves that request unanswered, or answers 404. */
+  function pagedHandler(
     instances: WorkflowInstance[],
     hold: (offset: number) => boolean | "404" = () => false,
   ) {
-    const held: { offset: number; closed: Promise<void> }[] = [];
-    server = await startServer((req, res) => {
-      const { limit, offset } = pageOf(req.url ?? "");
+    const handler: FetchHandler = (request) => {
+      const { limit, offset } = pageRequests([request])[0] as { limit: number; offset: number };
       const verdict = hold(offset);
-      if (verdict === "404") {
-        return sendJson(res, 404, { code: 1300, message: "gone", errorId: "e", timestamp: "t" });
-      }
-      if (verdict) {
-        held.push({ offset, closed: new Promise((resolve) => res.on("close", () => resolve())) });
-        return;
-      }
-      sendJson(res, 200, instances.slice(offset * limit, offset * limit + limit));
-    });
-    return { server, held };
+      if (verdict === "404") return apiError(404, 1300);
+      if (verdict) return hang();
+      return json(instances.slice(offset * limit, offset * limit + limit));
+    };
+    return handler;
+  }
+  const offsets = (requests: readonly Request[]) => pageRequests(requests).map((r) => r.offset);
+
+  /** Collects unhandled rejections while `body` runs, and one macrotask turn after it. */
+  async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      await body();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+    return rejections;
   }
 
   it("yields every instance once, in order, requesting each page at most once", async () => {
-    const { provider: p, instances } = await serve(95);
-    const seen = await walk(p, { pageSize: 10, prefetch: 3 });
+    const { endpoint, instances } = serve(95);
+    const { seen, observed } = await walk(endpoint, { pageSize: 10, prefetch: 3 });
     expect(ids(seen)).toEqual(ids(instances));
-    const offsets = pageRequests(p).map((r) => r.offset);
-    expect(new Set(offsets).size).toBe(offsets.length);
-    expect(offsets.filter((o) => o <= 9).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const sent = offsets(observed.requests);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent.filter((o) => o <= 9).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // Only read-ahead past the short last page, never more than `prefetch` of them.
-    expect(offsets.filter((o) => o > 9).length).toBeLessThanOrEqual(3);
+    expect(sent.filter((o) => o > 9).length).toBeLessThanOrEqual(3);
   });
 
   it("reads ahead only once the walk is pinned: page 1 is alone, pages 2.. carry the pin", async () => {
-    const { provider: p, instances } = await serve(60);
-    expect(ids(await walk(p, { pageSize: 10, prefetch: 4 }))).toEqual(ids(instances));
-    const pins = p.requests.map((r) => new URL(r.url, "http://x").searchParams.get("startTimeTo"));
+    const { endpoint, instances } = serve(60);
+    const { seen, observed } = await walk(endpoint, { pageSize: 10, prefetch: 4 });
+    expect(ids(seen)).toEqual(ids(instances));
+    const pins = observed.requests.map((r) => query(r, "startTimeTo"));
     expect(pins[0]).toBeNull();
     expect(new Set(pins.slice(1))).toEqual(new Set([(instances[0] as WorkflowInstance).startedAt]));
   });
@@ -299,24 +275,20 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_00
     { unit: "pages", maxItems: 40 },
     { unit: "items", maxItems: 27 },
   ])("maxItems $maxItems ($unit): the same requests as without read-ahead, none past it", async (c) => {
-    const { provider: p, instances } = await serve(200, c.unit);
-    const sequential = await walk(p, { pageSize: 10, maxItems: c.maxItems }, c.unit);
-    const expected = pageRequests(p);
-    p.requests.length = 0;
-    const seen = await walk(p, { pageSize: 10, maxItems: c.maxItems, prefetch: 4 }, c.unit);
-    expect(ids(seen)).toEqual(ids(sequential));
-    expect(ids(seen)).toEqual(ids(instances.slice(0, c.maxItems)));
-    expect(byPosition(pageRequests(p))).toEqual(byPosition(expected));
+    const { endpoint, instances } = serve(200, c.unit);
+    const byPosition = (list: { limit: number; offset: number }[]) =>
+      [...list].sort((a, b) => a.offset * a.limit - b.offset * b.limit || a.limit - b.limit);
+    const sequential = await walk(endpoint, { pageSize: 10, maxItems: c.maxItems }, c.unit);
+    const ahead = await walk(endpoint, { pageSize: 10, maxItems: c.maxItems, prefetch: 4 }, c.unit);
+    expect(ids(ahead.seen)).toEqual(ids(sequential.seen));
+    expect(ids(ahead.seen)).toEqual(ids(instances.slice(0, c.maxItems)));
+    expect(byPosition(ahead.requests)).toEqual(byPosition(sequential.requests));
   });
 
   it("keeps at most `prefetch` requests in flight, and an early break aborts them", async () => {
     const instances = generateInstances({ seed: 11, accountId, definitionId, count: 100, versions: 1 });
-    const { server: s, held } = await pagedServer(instances, (offset) => offset > 0);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: s.url });
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown) => rejections.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
+    const { client, observed } = clientFor(pagedHandler(instances, (offset) => offset > 0));
+    const rejections = await unhandledDuring(async () => {
       let count = 0;
       for await (const _ of client.iterateWorkflowInstances({
         accountId,
@@ -324,62 +296,67 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_00
         pageSize: 10,
         prefetch: 3,
       })) {
-        if (count++ === 0) await vi.waitFor(() => expect(held).toHaveLength(3), WAIT);
+        if (count++ === 0) await observed.received(3);
         if (count === 5) break;
       }
-      expect(held.map((h) => h.offset).sort()).toEqual([1, 2, 3]);
-      // The break returns at once and every request made ahead is torn down.
-      await Promise.all(held.map((h) => h.closed));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(rejections).toEqual([]);
-    } finally {
-      process.off("unhandledRejection", onRejection);
-    }
+    });
+    expect(offsets(observed.requests)).toEqual([0, 1, 2, 3]);
+    // The break returns at once and every request made ahead is torn down.
+    expect(observed.requests.slice(1).map((r) => r.signal.aborted)).toEqual([true, true, true]);
+    expect(rejections).toEqual([]);
   });
 
   it("the caller's AbortSignal cancels requests in flight ahead", async () => {
     const instances = generateInstances({ seed: 12, accountId, definitionId, count: 100, versions: 1 });
-    const { server: s, held } = await pagedServer(instances, (offset) => offset > 0);
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: s.url });
+    const { client, observed } = clientFor(pagedHandler(instances, (offset) => offset > 0));
     const controller = new AbortController();
+    const pages = client.iterateWorkflowInstancePages(
+      { accountId, definitionId, pageSize: 10, prefetch: 2 },
+      { signal: controller.signal },
+    );
     const walkAll = async () => {
-      const pages = client.iterateWorkflowInstancePages(
-        { accountId, definitionId, pageSize: 10, prefetch: 2 },
-        { signal: controller.signal },
-      );
       for await (const _ of pages) {
-        await vi.waitFor(() => expect(held).toHaveLength(2), WAIT);
+        await observed.received(2);
         controller.abort(new Error("user cancelled"));
       }
     };
     const error = await rejectionOf(walkAll());
     expect(error).toBeInstanceOf(WorkflowsAbortError);
     expect(((error as Error).cause as Error).message).toBe("user cancelled");
-    await Promise.all(held.map((h) => h.closed));
+    expect(observed.requests.map((r) => r.signal.aborted)).toEqual([false, true, true]);
   });
 
   it("a page that failed ahead surfaces when the walk reaches it, after every page before it", async () => {
     const instances = generateInstances({ seed: 13, accountId, definitionId, count: 100, versions: 1 });
-    const { server: s } = await pagedServer(instances, (offset) => (offset === 2 ? "404" : false));
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: s.url, maxRetries: 0 });
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown) => rejections.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-      const seen: WorkflowInstance[] = [];
+    const { client, observed } = clientFor(
+      pagedHandler(instances, (offset) => (offset === 2 ? "404" : false)),
+    );
+    const seen: WorkflowInstance[] = [];
+    const rejections = await unhandledDuring(async () => {
       const walkAll = async () => {
-        const walk = client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 10, prefetch: 3 });
-        for await (const instance of walk) {
+        for await (const instance of client.iterateWorkflowInstances({
+          accountId,
+          definitionId,
+          pageSize: 10,
+          prefetch: 3,
+        })) {
           seen.push(instance);
           // Slow consumer: the failing page is answered long before the walk gets to it.
-          if (seen.length === 1)
-            await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(4), WAIT);
+          if (seen.length === 1) await observed.received(3);
         }
       };
       expect(await rejectionOf(walkAll())).toBeInstanceOf(NotFoundError);
-      expect(ids(seen)).toEqual(ids(instances.slice(0, 20)));
+    });
+    expect(ids(seen)).toEqual(ids(instances.slice(0, 20)));
+    expect(rejections).toEqual([]);
+  });
 
-      // A consumer that stops before the failed page never sees its error, and nothing is unhandled.
+  it("a consumer that stops before a page that failed ahead never sees its error, and nothing is unhandled", async () => {
+    const instances = generateInstances({ seed: 13, accountId, definitionId, count: 100, versions: 1 });
+    const { client, observed } = clientFor(
+      pagedHandler(instances, (offset) => (offset === 2 ? "404" : false)),
+    );
+    const rejections = await unhandledDuring(async () => {
       let count = 0;
       for await (const _ of client.iterateWorkflowInstances({
         accountId,
@@ -387,39 +364,27 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_00
         pageSize: 10,
         prefetch: 3,
       })) {
-        if (count === 0) await vi.waitFor(() => expect(s.requests.length).toBeGreaterThanOrEqual(8), WAIT);
+        if (count === 0) await observed.received(3);
         if (++count === 15) break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(rejections).toEqual([]);
-    } finally {
-      process.off("unhandledRejection", onRejection);
-    }
+    });
+    expect(rejections).toEqual([]);
   });
 
   it("stays exact when a page fetched ahead was answered before a same-instant insert", async () => {
-    const { provider: p, instances } = await serve(50);
+    const { endpoint, instances } = serve(50);
     const newest = instances[0] as WorkflowInstance;
     const sameInstant = generateInstances({ seed: 97, accountId, definitionId, count: 3, versions: 1 }).map(
       (i) => ({ ...i, startedAt: newest.startedAt }),
     );
     // Page 2 (offset 1) waits at the gate; pages 3 and 4 are answered at once, before the insert.
-    let open!: () => void;
+    let open = () => {};
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const answered = new Set<number>();
-    const client = createWorkflowsClient({
-      apiKey: "k",
-      baseUrl: p.url,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        const { offset } = pageOf(request.url);
-        if (offset === 1) await gate;
-        const response = await fetch(request);
-        answered.add(offset);
-        return response;
-      },
+    const { client, observed } = clientFor(async (request, index) => {
+      if (query(request, "offset") === "1") await gate;
+      return endpoint.handler(request, index);
     });
     const seen: WorkflowInstance[] = [];
     let first = true;
@@ -432,8 +397,9 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_00
       seen.push(...page);
       if (first) {
         first = false;
-        await vi.waitFor(() => expect([...answered].sort()).toEqual([0, 2, 3]), WAIT);
-        p.insertInstances(definitionId, sameInstant);
+        // Offsets 2 and 3 went out after offset 1; the handler answers them at once.
+        await observed.received(3);
+        endpoint.insert(sameInstant);
         open();
       }
     }
@@ -441,13 +407,12 @@ describe("iterateWorkflowInstances with prefetch (read-ahead)", { timeout: 30_00
   });
 
   it.each([-1, 1.5, 17, Number.NaN])("rejects prefetch %s", async (prefetch) => {
-    const client = createWorkflowsClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+    const { client, observed } = clientFor(hang);
     const error = await rejectionOf(
-      (async () => {
-        for await (const _ of client.iterateWorkflowInstances({ accountId, definitionId, prefetch })) break;
-      })(),
+      collect(client.iterateWorkflowInstances({ accountId, definitionId, prefetch })),
     );
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe("prefetch");
+    expect(observed.requests).toHaveLength(0);
   });
 });

@@ -1,5 +1,14 @@
-import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
+import {
+  apiError,
+  cutOffBody,
+  type FetchHandler,
+  hang,
+  json,
+  networkError,
+  rejectionOf,
+  text,
+} from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
@@ -19,25 +28,10 @@ import {
   WorkflowsConnectionError,
   WorkflowsTimeoutError,
 } from "../src/index.js";
-import { fastRetries, ids, rejectionOf, sendJson, sendText, serverPool } from "./support/fixtures.js";
-import type { Handler } from "./support/server.js";
+import { ids, setup } from "./support/fixtures.js";
 
-const serve = serverPool();
 const apiKey = "sk-test-SECRET-123";
-
 const deep = (value: unknown) => inspect(value, { depth: 10, showHidden: true });
-const apiError = (res: ServerResponse, status: number, code: number, headers: Record<string, string> = {}) =>
-  sendJson(
-    res,
-    status,
-    {
-      code,
-      message: "Nope.",
-      errorId: "2558ff83-c8db-4890-805e-ad64001857a1",
-      timestamp: "2021-07-13T01:28:37.66Z",
-    },
-    headers,
-  );
 
 /** Every rendering of an error someone might log. */
 function renderings(error: unknown): Record<string, string> {
@@ -55,80 +49,64 @@ function renderings(error: unknown): Record<string, string> {
 
 type Case = {
   Class: abstract new (...args: never[]) => Error;
-  handler?: Handler;
+  handler?: FetchHandler;
   options?: Partial<WorkflowsClientOptions>;
   params?: Record<string, unknown>;
-  signal?: () => AbortSignal;
+  /** Aborts the call; `sent` resolves once the request went out. */
+  abort?: (sent: Promise<Request>) => AbortSignal;
 };
 
-describe(`the API key never appears in an error`, () => {
+const abortWhenSent = (sent: Promise<Request>) => {
+  const controller = new AbortController();
+  void sent.then(() => controller.abort());
+  return controller.signal;
+};
+
+describe("the API key never appears in an error", () => {
   it.each<[string, Case]>([
-    ["BadRequestError", { Class: BadRequestError, handler: (_q, res) => apiError(res, 400, 1000) }],
-    ["AuthenticationError", { Class: AuthenticationError, handler: (_q, res) => apiError(res, 401, 1200) }],
-    [
-      "PermissionDeniedError",
-      { Class: PermissionDeniedError, handler: (_q, res) => apiError(res, 403, 1201) },
-    ],
-    ["NotFoundError", { Class: NotFoundError, handler: (_q, res) => apiError(res, 404, 1300) }],
-    [
-      "RateLimitError",
-      { Class: RateLimitError, handler: (_q, res) => apiError(res, 429, 1100, { "retry-after": "0" }) },
-    ],
-    ["InternalServerError", { Class: InternalServerError, handler: (_q, res) => apiError(res, 500, 1) }],
+    ["BadRequestError", { Class: BadRequestError, handler: () => apiError(400, 1000) }],
+    ["AuthenticationError", { Class: AuthenticationError, handler: () => apiError(401, 1200) }],
+    ["PermissionDeniedError", { Class: PermissionDeniedError, handler: () => apiError(403, 1201) }],
+    ["NotFoundError", { Class: NotFoundError, handler: () => apiError(404, 1300) }],
+    ["RateLimitError", { Class: RateLimitError, handler: () => apiError(429, 1100, { "retry-after": "0" }) }],
+    ["InternalServerError", { Class: InternalServerError, handler: () => apiError(500, 1) }],
     [
       "InternalServerError (HTML body)",
-      { Class: InternalServerError, handler: (_q, res) => sendText(res, 502, "<html>Bad Gateway</html>") },
+      { Class: InternalServerError, handler: () => text("<html>Bad Gateway</html>", 502) },
     ],
-    ["WorkflowsApiError (418)", { Class: WorkflowsApiError, handler: (_q, res) => apiError(res, 418, 9) }],
-    ["WorkflowsConnectionError", { Class: WorkflowsConnectionError, handler: (req) => req.socket.destroy() }],
+    ["WorkflowsApiError (418)", { Class: WorkflowsApiError, handler: () => apiError(418, 9) }],
+    ["WorkflowsConnectionError", { Class: WorkflowsConnectionError, handler: () => networkError() }],
     [
       "WorkflowsConnectionError (mid-body)",
-      {
-        Class: WorkflowsConnectionError,
-        handler: (_q, res) => {
-          res.writeHead(200, { "content-length": "100" });
-          res.write("[");
-          setTimeout(() => res.socket?.destroy(), 10);
-        },
-      },
+      { Class: WorkflowsConnectionError, handler: () => cutOffBody("[") },
     ],
+    ["WorkflowsTimeoutError", { Class: WorkflowsTimeoutError, handler: hang, options: { timeoutMs: 50 } }],
     [
-      "WorkflowsTimeoutError",
-      { Class: WorkflowsTimeoutError, handler: () => {}, options: { timeoutMs: 50 } },
-    ],
-    [
-      "WorkflowsAbortError (default reason)",
-      { Class: WorkflowsAbortError, handler: () => {}, signal: () => AbortSignal.timeout(50) },
+      "WorkflowsAbortError (while waiting)",
+      { Class: WorkflowsAbortError, handler: hang, abort: abortWhenSent },
     ],
     [
       "WorkflowsAbortError (before the call)",
-      { Class: WorkflowsAbortError, signal: () => AbortSignal.abort() },
+      { Class: WorkflowsAbortError, abort: () => AbortSignal.abort() },
     ],
-    [
-      "InvalidResponseError",
-      { Class: InvalidResponseError, handler: (_q, res) => sendText(res, 200, "{not json") },
-    ],
+    ["InvalidResponseError", { Class: InvalidResponseError, handler: () => text("{not json") }],
     ["InvalidParameterError", { Class: InvalidParameterError, params: { limit: 0 } }],
     ["InvalidParameterError (definitionId)", { Class: InvalidParameterError, params: { definitionId: "x" } }],
-  ])("%s", async (_name, { Class, handler, options, params, signal }) => {
-    const server = await serve(handler ?? ((_q, res) => sendJson(res, 200, [])));
-    const client = createWorkflowsClient({
+  ])("%s", async (_name, { Class, handler, options, params, abort }) => {
+    const { client, observed, run } = setup(handler ?? (() => json([])), {
       apiKey,
-      baseUrl: server.url,
       maxRetries: 1,
-      ...fastRetries,
       ...options,
     });
-    const error = await rejectionOf(
-      client.listWorkflowInstances(
-        { ...ids, ...params } as ListWorkflowInstancesInput,
-        signal ? { signal: signal() } : {},
-      ),
+    const call = client.listWorkflowInstances(
+      { ...ids, ...params } as ListWorkflowInstancesInput,
+      abort ? { signal: abort(observed.received(0)) } : {},
     );
+    const error = await rejectionOf(run(call));
     expect((error as object).constructor).toBe(Class);
-    // If the handler ran, the key did reach the server (so this is not vacuous).
-    if (server.requests.length > 0)
-      expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${apiKey}`);
+    // If a request went out, the key was on it (so its absence below means something).
+    if (observed.requests.length > 0)
+      expect(observed.requests[0]?.headers.get("authorization")).toBe(`Bearer ${apiKey}`);
     const rendered = renderings(error);
     expect(rendered.inspect).toContain((error as Error).name); // it did render the error
     for (const [where, text] of Object.entries(rendered)) {

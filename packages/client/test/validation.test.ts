@@ -1,15 +1,14 @@
+import { apiError, createVirtualClock, rejectionOf } from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import {
   BadRequestError,
+  type CallOptions,
   createWorkflowsClient,
   InvalidParameterError,
   type ListWorkflowInstancesInput,
   type WorkflowsClientOptions,
 } from "../src/index.js";
-import { definitionId, ids, okHandler, rejectionOf, sendJson, serverPool } from "./support/fixtures.js";
-
-const serve = serverPool();
-const apiKey = "test-key-123";
+import { apiKey, collect, definitionId, ids, setup } from "./support/fixtures.js";
 
 /** Bad input on purpose: the types would (rightly) refuse most of these rows. */
 const input = (params: Record<string, unknown>) => params as unknown as ListWorkflowInstancesInput;
@@ -79,8 +78,7 @@ describe("invalid parameters are rejected before any request", () => {
   ] as { name: string; params: Record<string, unknown>; parameter: string; value?: unknown }[])(
     "$name → InvalidParameterError($parameter)",
     async ({ params, parameter, ...expected }) => {
-      const server = await serve(okHandler);
-      const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
+      const { client, observed } = setup();
       const merged = { ...ids, ...params };
       const error = await rejectionOf(client.listWorkflowInstances(input(merged)));
       expect((error as object).constructor).toBe(InvalidParameterError);
@@ -93,12 +91,27 @@ describe("invalid parameters are rejected before any request", () => {
       expect(invalid.message).toBe(
         `Invalid parameter \`${parameter}\`: ${invalid.reason} (got ${describeValue(invalid.value)}).`,
       );
-      expect(server.requests).toHaveLength(0);
+      expect(observed.requests).toHaveLength(0);
     },
   );
 
+  it("keeps an invalid Date as given: .value is that Date, the message says so", async () => {
+    const { client } = setup();
+    const date = new Date("nope");
+    for (const call of [
+      client.listWorkflowInstances({ ...ids, startTimeTo: date }),
+      collect(client.iterateWorkflowInstances({ ...ids, startTimeTo: date })),
+    ]) {
+      const error = (await rejectionOf(call)) as InvalidParameterError;
+      expect(error.value).toBe(date);
+      expect(error.message).toBe(
+        "Invalid parameter `startTimeTo`: is an invalid Date (got Date(Invalid Date)).",
+      );
+    }
+  });
+
   it("names the spec's constraint in the reason", async () => {
-    const client = createWorkflowsClient({ apiKey, baseUrl: "http://127.0.0.1:9" });
+    const { client } = setup();
     const reasons = await Promise.all(
       [{ limit: 0 }, { offset: -1 }, { version: 0 }, { definitionId: "x" }, { status: "x" }].map(
         async (params) =>
@@ -119,8 +132,7 @@ describe("invalid parameters are rejected before any request", () => {
   });
 
   it("accepts the boundaries: limit 1 and 500, offset 0, version 1, equal start times", async () => {
-    const server = await serve(okHandler);
-    const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
+    const { client, observed } = setup();
     const same = "2021-06-30T03:20:39.3857479Z";
     await client.listWorkflowInstances({
       ...ids,
@@ -131,38 +143,29 @@ describe("invalid parameters are rejected before any request", () => {
       startTimeTo: same,
     });
     await client.listWorkflowInstances({ ...ids, limit: 500 });
-    expect(server.requests).toHaveLength(2);
+    expect(observed.requests).toHaveLength(2);
   });
 
   it("validate: false lets a non-UUID definitionId reach the server (for contract tests)", async () => {
-    const server = await serve((_req, res) =>
-      sendJson(res, 400, {
-        code: 1000,
-        message: "Invalid definition id.",
-        errorId: "2558ff83-c8db-4890-805e-ad64001857a1",
-        timestamp: "2021-07-13T01:28:37.66Z",
-      }),
-    );
-    const client = createWorkflowsClient({ apiKey, baseUrl: server.url, validate: false });
+    const { client, observed } = setup(() => apiError(400, 1000), { validate: false });
     const error = await rejectionOf(
       client.listWorkflowInstances({ accountId: "acme", definitionId: "not-a-uuid" }),
     );
     expect((error as object).constructor).toBe(BadRequestError);
     expect((error as BadRequestError).code).toBe(1000);
-    expect(server.requests.map((r) => r.url)).toEqual([
+    expect(observed.requests.map((r) => new URL(r.url).pathname)).toEqual([
       "/api/v1/accounts/acme/definitions/not-a-uuid/workflows",
     ]);
   });
 
   it("validate: false still rejects an invalid Date (the URL could not carry it)", async () => {
-    const server = await serve(okHandler);
-    const client = createWorkflowsClient({ apiKey, baseUrl: server.url, validate: false });
+    const { client, observed } = setup(undefined, { validate: false });
     const error = await rejectionOf(
       client.listWorkflowInstances({ ...ids, startTimeFrom: new Date(Number.NaN) }),
     );
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe("startTimeFrom");
-    expect(server.requests).toHaveLength(0);
+    expect(observed.requests).toHaveLength(0);
   });
 });
 
@@ -205,10 +208,89 @@ describe("createWorkflowsClient", () => {
     { option: "maxRetryAfterMs", value: 2 ** 31 },
     { option: "baseUrl", value: "automation.8x8.com" },
     { option: "baseUrl", value: "ftp://127.0.0.1" },
+    { option: "random", value: 0.5 },
   ])("rejects $option = $value", ({ option, value }) => {
     expect(() => createWorkflowsClient({ apiKey, [option]: value })).toThrow(
       expect.objectContaining({ name: "InvalidParameterError", parameter: option }),
     );
+  });
+
+  it.each<{ clock: unknown; parameter: string }>([
+    { clock: { now: () => 0 }, parameter: "clock.setTimeout" },
+    { clock: { now: () => 0, setTimeout: () => 1 }, parameter: "clock.clearTimeout" },
+    { clock: null, parameter: "clock.now" },
+  ])("rejects a clock without a method, naming it: $parameter", ({ clock, parameter }) => {
+    const options = { apiKey, clock } as unknown as WorkflowsClientOptions;
+    expect(() => createWorkflowsClient(options)).toThrow(
+      expect.objectContaining({ name: "InvalidParameterError", parameter, reason: "must be a function" }),
+    );
+  });
+
+  it("accepts every option given as undefined, as if left out", () => {
+    const client = createWorkflowsClient({
+      apiKey,
+      baseUrl: undefined,
+      fetch: undefined,
+      maxRetries: undefined,
+      timeoutMs: undefined,
+      validate: undefined,
+      offsetUnit: undefined,
+      retryBaseDelayMs: undefined,
+      retryMaxDelayMs: undefined,
+      maxRetryAfterMs: undefined,
+      clock: undefined,
+      random: undefined,
+    });
+    expect(client.offsetUnit).toBe("pages");
+  });
+
+  it("accepts a clock with the three methods", () => {
+    expect(() => createWorkflowsClient({ apiKey, clock: createVirtualClock() })).not.toThrow();
+  });
+});
+
+describe("call options", () => {
+  it.each<{ name: string; options: unknown; parameter: string }>([
+    { name: "not an object", options: 5, parameter: "options" },
+    { name: "null", options: null, parameter: "options" },
+    {
+      name: "a signal that is not an AbortSignal",
+      options: { signal: { aborted: false } },
+      parameter: "signal",
+    },
+    { name: "timeoutMs 0", options: { timeoutMs: 0 }, parameter: "timeoutMs" },
+    { name: "timeoutMs NaN", options: { timeoutMs: Number.NaN }, parameter: "timeoutMs" },
+    { name: 'timeoutMs "100" (a string)', options: { timeoutMs: "100" }, parameter: "timeoutMs" },
+    { name: "timeoutMs past 2^31-1", options: { timeoutMs: 2 ** 31 }, parameter: "timeoutMs" },
+    { name: "maxRetries -1", options: { maxRetries: -1 }, parameter: "maxRetries" },
+    { name: "maxRetries 1.5", options: { maxRetries: 1.5 }, parameter: "maxRetries" },
+    { name: "headers that are not headers", options: { headers: 42 }, parameter: "headers" },
+  ])(
+    "$name → InvalidParameterError($parameter), nothing sent, in list and walk",
+    async ({ options, parameter }) => {
+      const { client, observed } = setup();
+      const call = options as CallOptions;
+      for (const request of [
+        client.listWorkflowInstances(ids, call),
+        collect(client.iterateWorkflowInstances(ids, call)),
+        collect(client.iterateWorkflowInstancePages(ids, call)),
+      ]) {
+        const error = (await rejectionOf(request)) as InvalidParameterError;
+        expect({ name: error.name, parameter: error.parameter }).toEqual({
+          name: "InvalidParameterError",
+          parameter,
+        });
+      }
+      expect(observed.requests).toHaveLength(0);
+    },
+  );
+
+  it("accepts every call option given as undefined", async () => {
+    const { client, observed } = setup();
+    const call = { signal: undefined, headers: undefined, timeoutMs: undefined, maxRetries: undefined };
+    await client.listWorkflowInstances(ids, call);
+    await collect(client.iterateWorkflowInstances(ids, call));
+    expect(observed.requests).toHaveLength(2);
   });
 });
 
@@ -232,18 +314,14 @@ describe("iterateWorkflowInstances input", () => {
     { params: { maxItems: -1 }, parameter: "maxItems" },
     { params: { status: "Running" }, parameter: "status" },
   ])("names $parameter and sends nothing", async ({ params, parameter }) => {
-    const server = await serve(okHandler);
-    const client = createWorkflowsClient({ apiKey, baseUrl: server.url });
-    const walk = async () => {
-      for await (const _ of client.iterateWorkflowInstances({ ...ids, ...(params as object) })) {
-        // unreachable
-      }
-    };
-    const error = await rejectionOf(walk());
+    const { client, observed } = setup();
+    const error = await rejectionOf(
+      collect(client.iterateWorkflowInstances({ ...ids, ...(params as object) })),
+    );
     expect((error as object).constructor).toBe(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe(parameter);
     expect((error as InvalidParameterError).value).toBe(Object.values(params)[0]);
-    expect(server.requests).toHaveLength(0);
+    expect(observed.requests).toHaveLength(0);
   });
 });
 

@@ -1,19 +1,18 @@
 // The CLI's fault drills in-process through run(): exit code, stdout, one stderr line, request
 // count and time window (scenarios.ts); no unhandled rejection; no timer, socket or server left.
+import { failOnUnhandled, stage, withoutLeaks } from "@workflows-kit/testing/drills";
 import { describe, it } from "vitest";
-import { failOnUnhandled, trackResources } from "../../../client/test/drills/leaks.js";
 import { ids } from "../support/data.js";
 import { API_KEY, cli } from "../support/io.js";
-import { cliDrills, expectCliOutcome, stage } from "./scenarios.js";
+import { cliDrills, expectCliOutcome } from "./scenarios.js";
 
 failOnUnhandled();
 
 describe("CLI fault drills (in-process run())", () => {
   it.each(cliDrills)(
     "$name",
-    async (drill) => {
-      const resources = trackResources();
-      try {
+    (drill) =>
+      withoutLeaks(async () => {
         const staged = await stage(drill);
         try {
           const [command = "list", ...rest] = drill.command;
@@ -27,11 +26,7 @@ describe("CLI fault drills (in-process run())", () => {
         } finally {
           await staged.close();
         }
-        await resources.expectNoneLeft();
-      } finally {
-        resources.stop();
-      }
-    },
+      }),
     30_000,
   );
 });

@@ -1,31 +1,30 @@
 /**
- * Fault drills of the `workflows` CLI: the client's fault server (packages/client/test/support/
- * faults.ts) in front of the reference provider, and for each fault the exit code, stdout, the one
- * stderr line, the request count and the elapsed-time window the CLI must end with. drills.test.ts
- * runs each through `run()` in-process; bin.test.ts runs those marked `bin` as `node dist/cli.js`.
+ * Fault drills of the `workflows` CLI: the fault server of @workflows-kit/testing in front of the
+ * reference provider, and for each fault the exit code, stdout, the one stderr line, the request
+ * count and the elapsed-time window the CLI must end with. drills.test.ts runs each through `run()`
+ * in-process; bin.test.ts runs those marked `bin` as `node dist/cli.js`.
  */
 import type { WorkflowInstance } from "@workflows-kit/client";
-import { expect } from "vitest";
-import { reordered, SLACK_MS, stage } from "../../../client/test/drills/scenarios.js";
 import {
   always,
   apiError,
+  EARLY_MS,
   type Fault,
-  type FaultPlan,
   htmlPage,
   httpDateRateLimit,
   rateLimit,
-} from "../../../client/test/support/faults.js";
+  reordered,
+  SLACK_MS,
+  type Staged,
+  type StageOptions,
+} from "@workflows-kit/testing/drills";
+import { expect } from "vitest";
 
-export { SLACK_MS, stage };
-export const EARLY_MS = 15;
 const TEN_MB = 10 * 1024 * 1024;
 
-export interface CliDrill {
+/** The drills stage the CLI's test ids (test/support/data.ts): `drillIds` of @workflows-kit/testing. */
+export interface CliDrill extends StageOptions {
   name: string;
-  /** Instances the provider serves (the CLI's test ids, one version). */
-  size: number;
-  setup: () => { plan: FaultPlan; minMs?: () => number };
   /** Arguments after the command's ids (`list`/`summary` first). */
   command: string[];
   /** WORKFLOWS_* settings besides the key and the base URL. */
@@ -358,7 +357,7 @@ export const cliDrills: CliDrill[] = [
 export function expectCliOutcome(
   drill: CliDrill,
   result: { code: number | null; stdout: string; stderr: string },
-  staged: Awaited<ReturnType<typeof stage>>,
+  staged: Staged,
   elapsedMs: number,
   apiKey: string,
 ): void {

@@ -1,22 +1,29 @@
-import { createServer } from "node:http";
-import { generateInstances } from "@workflows-kit/provider";
 // The fault drills in-process: the outcome, the request count and the elapsed-time window of each
 // (scenarios.ts), no unhandled rejection, and no timer, socket or server left once it is over.
+// Then cancellation on real sockets, each abort synchronised on the server having seen the request.
+import { createServer } from "node:http";
+import { generateInstances } from "@workflows-kit/provider";
+import {
+  describeError,
+  type FaultPlan,
+  failOnUnhandled,
+  runCall,
+  SLACK_MS,
+  stage,
+  trackResources,
+  withoutLeaks,
+} from "@workflows-kit/testing/drills";
 import { describe, expect, it } from "vitest";
-import { createWorkflowsClient } from "../../src/index.js";
-import type { FaultPlan } from "../support/faults.js";
-import { failOnUnhandled, trackResources } from "./leaks.js";
-import { runCall } from "./outcome.mjs";
-import { API_KEY, drills, expectOutcome, ids, stage } from "./scenarios.js";
+import { createWorkflowsClient, WorkflowsAbortError } from "../../src/index.js";
+import { API_KEY, drills, expectOutcome, ids } from "./scenarios.js";
 
 failOnUnhandled();
 
 describe("fault drills (in-process)", () => {
   it.each(drills)(
     "$name",
-    async (drill) => {
-      const resources = trackResources();
-      try {
+    (drill) =>
+      withoutLeaks(async () => {
         const staged = await stage(drill);
         try {
           const client = createWorkflowsClient({
@@ -31,11 +38,51 @@ describe("fault drills (in-process)", () => {
         } finally {
           await staged.close();
         }
-        await resources.expectNoneLeft();
-      } finally {
-        resources.stop();
-      }
+      }),
+    30_000,
+  );
+
+  // The caller aborts once the server has received the request (an event, not a delay): the call
+  // ends at once in WorkflowsAbortError, the connection is torn down, nothing is left running.
+  it.each([
+    { name: "a server that never answers", fault: { kind: "hang" }, maxRetries: 2 },
+    { name: "a server that never answers (maxRetries 0)", fault: { kind: "hang" }, maxRetries: 0 },
+    {
+      name: "a body still arriving (headers and half the body, then a stall)",
+      fault: { kind: "stall" },
+      maxRetries: 2,
     },
+  ] as const)(
+    "abort once the server saw the request, $name: WorkflowsAbortError at once",
+    ({ fault, maxRetries }) =>
+      withoutLeaks(async () => {
+        const staged = await stage({ size: 25, setup: () => ({ plan: () => fault }) });
+        try {
+          const client = createWorkflowsClient({ apiKey: API_KEY, baseUrl: staged.faults.url, maxRetries });
+          const controller = new AbortController();
+          const reason = new Error("caller gave up");
+          const call = client
+            .listWorkflowInstances({ ...ids, limit: 10 }, { signal: controller.signal })
+            .then(
+              () => undefined,
+              (error: unknown) => error,
+            );
+          await staged.faults.received(0);
+          const abortedAt = performance.now();
+          controller.abort(reason);
+          const error = await call;
+          expect(performance.now() - abortedAt).toBeLessThan(SLACK_MS);
+          expect((error as object).constructor).toBe(WorkflowsAbortError);
+          expect((error as WorkflowsAbortError).cause).toBe(reason);
+          expect(describeError(error).ok === false && describeError(error)).toMatchObject({
+            error: { class: "WorkflowsAbortError" },
+          });
+          expect(describeError(error)).not.toContain(API_KEY);
+          expect(staged.faults.requests).toHaveLength(1);
+        } finally {
+          await staged.close();
+        }
+      }),
     30_000,
   );
 
@@ -83,37 +130,56 @@ describe("fault drills (in-process)", () => {
   // insert and a page answered after it meet. Here pages 3 and 4 are answered before the inserts
   // (5, then 1, at the pinned instant) and page 5 after both: it repeats page 4 whole.
   it.fails("read-ahead across same-instant inserts: every starting instance once, no PaginationError", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const staged = await stage({
       size: 24,
       setup: () => ({
-        plan: (page) => (page.start === 24 ? { kind: "slowHeaders", delayMs: 600 } : { kind: "pass" }),
+        plan: (page) => (page.start === 24 ? { kind: "held", until: released } : { kind: "pass" }),
       }),
     });
     try {
-      const client = createWorkflowsClient({ apiKey: API_KEY, baseUrl: staged.faults.url, maxRetries: 0 });
+      // Resolves once the answers to these offsets (pages 3 and 4) have reached the client.
+      const arrived = new Map<number, () => void>();
+      const answered = (offset: number) => new Promise<void>((resolve) => arrived.set(offset, resolve));
+      const pagesThreeAndFour = Promise.all([answered(2), answered(3)]);
+      const client = createWorkflowsClient({
+        apiKey: API_KEY,
+        baseUrl: staged.faults.url,
+        maxRetries: 0,
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          const response = await fetch(request);
+          arrived.get(Number(new URL(request.url).searchParams.get("offset")))?.();
+          return response;
+        },
+      });
       const pin = staged.data[0]?.startedAt ?? "";
       const sameInstant = (count: number, seed: number) =>
-        generateInstances({
-          seed,
-          accountId: ids.accountId,
-          definitionId: ids.definitionId,
-          count,
-          versions: 1,
-        }).map((instance) => ({ ...instance, startedAt: pin }));
+        generateInstances({ seed, ...ids, count, versions: 1 }).map((instance) => ({
+          ...instance,
+          startedAt: pin,
+        }));
       const seen: string[] = [];
       let page = 0;
       for await (const batch of client.iterateWorkflowInstancePages({ ...ids, pageSize: 6, prefetch: 3 })) {
         seen.push(...batch.map((instance) => instance.workflowId));
         page++;
         if (page === 2) {
-          await new Promise((resolve) => setTimeout(resolve, 100)); // pages 3 and 4 answered by now
+          await pagesThreeAndFour;
           staged.provider.insertInstances(ids.definitionId, sameInstant(5, 901));
         }
-        if (page === 3) staged.provider.insertInstances(ids.definitionId, sameInstant(1, 902));
+        if (page === 3) {
+          staged.provider.insertInstances(ids.definitionId, sameInstant(1, 902));
+          release();
+        }
         if (page > 10) throw new Error("the walk did not end");
       }
       expect(seen).toEqual(staged.data.map((instance) => instance.workflowId));
     } finally {
+      release();
       await staged.close();
     }
   }, 20_000);

@@ -1,47 +1,41 @@
 /**
- * The fault drills: each one stages the reference provider behind the fault server, runs one
- * client call (a page or a whole walk) with small, explicit bounds, and states the outcome it
- * must end with (a correct result or a typed error), the number of requests, and the elapsed-time
- * window. drills.test.ts runs them in-process, child.test.ts in a child Node process each.
+ * The fault drills: each one stages the reference provider behind the fault server
+ * (@workflows-kit/testing/drills), runs one client call (a page or a whole walk) with small,
+ * explicit bounds, and states the outcome it must end with (a correct result or a typed error),
+ * the number of requests, and the elapsed-time window. drills.test.ts runs them in-process,
+ * child.test.ts in a child Node process each.
  */
-import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
-import type { WorkflowInstance } from "@workflows-kit/types";
-import { expect } from "vitest";
-import type { WorkflowsClientOptions } from "../../src/index.js";
+
 import {
   always,
   apiError,
+  type DrillCall,
+  drillIds,
+  EARLY_MS,
   type Fault,
-  type FaultPlan,
-  type FaultServer,
   htmlPage,
   httpDate,
   httpDateRateLimit,
+  type Outcome,
   rateLimit,
-  startFaultServer,
-} from "../support/faults.js";
-import type { DrillCall, Outcome } from "./outcome.mjs";
+  reordered,
+  SLACK_MS,
+  type Staged,
+  type StageOptions,
+} from "@workflows-kit/testing/drills";
+import type { WorkflowInstance } from "@workflows-kit/types";
+import { expect } from "vitest";
+import type { WorkflowsClientOptions } from "../../src/index.js";
 
-export const accountId = "acme";
-export const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
-export const ids = { accountId, definitionId } as const;
+export const ids = drillIds;
 /** Distinctive, so a test can prove it is in no output. */
 export const API_KEY = "sk-drill-7Hq2c9-SECRET-KEY";
-
-/**
- * Added to every upper time bound: the drills must hold on a loaded 2-core machine (turbo runs
- * several suites at once). A drill that waits for a default 30 s timeout or a 120 s Retry-After
- * still fails, since every drill sets its own bounds far below that.
- */
-export const SLACK_MS = 5_000;
-/** Timers never fire early, but performance.now() and timer rounding can differ by a millisecond or so. */
-export const EARLY_MS = 15;
 
 const TEN_MB = 10 * 1024 * 1024;
 /** Short backoff steps: 20, 40, 80, 100, 100 … ms (each wait is between half and all of its step). */
 const quick = { retryBaseDelayMs: 20, retryMaxDelayMs: 100 } as const;
 
-type ClientOptions = Omit<WorkflowsClientOptions, "apiKey" | "baseUrl" | "fetch">;
+type ClientOptions = Omit<WorkflowsClientOptions, "apiKey" | "baseUrl" | "fetch" | "clock" | "random">;
 
 export type Expected =
   /** Every instance of the data set once, in the provider's order (walk), or its first page (list). */
@@ -50,17 +44,15 @@ export type Expected =
       /** The exact class, e.g. "RateLimitError". */
       error: string;
       /** Fields the typed error must carry (null: must be absent). */
-      fields?: Partial<Record<"status" | "code" | "timeoutMs", number | null>>;
+      fields?: Partial<Record<"status" | "code" | "timeoutMs" | "attempts", number | null>> & {
+        retryAfterExceeded?: boolean;
+      };
       retryAfterMs?: [number, number];
       excerptStartsWith?: string;
     };
 
-export interface Drill {
+export interface Drill extends StageOptions {
   name: string;
-  /** Instances the provider serves (one version, so all are visible without `version`). */
-  size: number;
-  /** A fresh plan for each run, with the lower time bound it implies (known only once it ran). */
-  setup: () => { plan: FaultPlan; minMs?: () => number };
   options: ClientOptions;
   call: DrillCall;
   expected: Expected;
@@ -75,19 +67,6 @@ const walk = (pageSize: number, prefetch?: number): DrillCall => ({
   kind: "walk",
   params: prefetch === undefined ? { pageSize } : { pageSize, prefetch },
 });
-/** Pages reordered the way a server with its own idea of order might: stable across requests. */
-export function reordered(data: WorkflowInstance[], pageSize: number): WorkflowInstance[] {
-  const out = [...data];
-  // Across page boundaries: the last instance of each page swaps with the first of the next.
-  for (let at = pageSize; at < out.length; at += pageSize) {
-    [out[at - 1], out[at]] = [out[at] as WorkflowInstance, out[at - 1] as WorkflowInstance];
-  }
-  // Within each page: reversed (the newest instance stays on the first page, so the pin holds).
-  const pages: WorkflowInstance[] = [];
-  for (let at = 0; at < out.length; at += pageSize) pages.push(...out.slice(at, at + pageSize).reverse());
-  return pages;
-}
-
 export const drills: Drill[] = [
   {
     name: "429 burst mid-walk, Retry-After in seconds (1 s, twice)",
@@ -125,7 +104,11 @@ export const drills: Drill[] = [
     setup: () => ({ plan: always(rateLimit("0")) }),
     options: { ...quick, maxRetries: 3 },
     call: list(10),
-    expected: { error: "RateLimitError", fields: { status: 429, code: 1100 }, retryAfterMs: [0, 0] },
+    expected: {
+      error: "RateLimitError",
+      fields: { status: 429, code: 1100, attempts: 4, retryAfterExceeded: false },
+      retryAfterMs: [0, 0],
+    },
     requests: 4,
     maxMs: 0,
   },
@@ -137,7 +120,7 @@ export const drills: Drill[] = [
     call: list(10),
     expected: {
       error: "RateLimitError",
-      fields: { status: 429, code: 1100 },
+      fields: { status: 429, code: 1100, attempts: 1, retryAfterExceeded: true },
       retryAfterMs: [120_000, 120_000],
     },
     requests: 1,
@@ -149,7 +132,11 @@ export const drills: Drill[] = [
     setup: () => ({ plan: always(rateLimit(() => httpDate(3600).header)) }),
     options: { ...quick, maxRetries: 2, maxRetryAfterMs: 1_000 },
     call: list(10),
-    expected: { error: "RateLimitError", fields: { status: 429 }, retryAfterMs: [3_590_000, 3_600_000] },
+    expected: {
+      error: "RateLimitError",
+      fields: { status: 429, attempts: 1, retryAfterExceeded: true },
+      retryAfterMs: [3_590_000, 3_600_000],
+    },
     requests: 1,
     maxMs: 0,
   },
@@ -162,7 +149,7 @@ export const drills: Drill[] = [
     },
     options: { ...quick, maxRetries: 4 },
     call: list(10),
-    expected: { error: "InternalServerError", fields: { status: 500, code: 1 } },
+    expected: { error: "InternalServerError", fields: { status: 500, code: 1, attempts: 5 } },
     requests: 5,
     maxMs: 20 + 40 + 80 + 100,
   },
@@ -202,7 +189,7 @@ export const drills: Drill[] = [
     setup: () => ({ plan: always({ kind: "resetMidBody" }) }),
     options: { ...quick, maxRetries: 2 },
     call: list(10),
-    expected: { error: "WorkflowsConnectionError" },
+    expected: { error: "WorkflowsConnectionError", fields: { attempts: 3 } },
     requests: 3,
     maxMs: 20 + 40,
   },
@@ -314,7 +301,7 @@ export const drills: Drill[] = [
     setup: () => ({ plan: always({ kind: "hang" }), minMs: () => 3 * 300 }),
     options: { ...quick, maxRetries: 2, timeoutMs: 300 },
     call: list(10),
-    expected: { error: "WorkflowsTimeoutError", fields: { timeoutMs: 300 } },
+    expected: { error: "WorkflowsTimeoutError", fields: { timeoutMs: 300, attempts: 3 } },
     requests: 3,
     maxMs: 3 * 300 + 20 + 40,
   },
@@ -324,7 +311,7 @@ export const drills: Drill[] = [
     setup: () => ({ plan: always({ kind: "trickle", chunkBytes: 32, everyMs: 50 }), minMs: () => 2 * 400 }),
     options: { ...quick, maxRetries: 1, timeoutMs: 400 },
     call: list(10),
-    expected: { error: "WorkflowsTimeoutError", fields: { timeoutMs: 400 } },
+    expected: { error: "WorkflowsTimeoutError", fields: { timeoutMs: 400, attempts: 2 } },
     requests: 2,
     maxMs: 2 * 400 + 20,
   },
@@ -434,34 +421,6 @@ export const drills: Drill[] = [
     maxMs: 2 * 300 + 20,
   },
 ];
-
-export interface Staged {
-  provider: Provider;
-  faults: FaultServer;
-  /** The provider's list, newest first, as it serves it. */
-  data: WorkflowInstance[];
-  minMs: () => number;
-  close(): Promise<void>;
-}
-
-/** Starts the provider with the drill's data and the fault server in front of it. */
-export async function stage(drill: Pick<Drill, "size" | "setup">): Promise<Staged> {
-  const instances = generateInstances({ seed: 11, accountId, definitionId, count: drill.size, versions: 1 });
-  const provider = await startProvider({ definitions: [{ accountId, definitionId, instances }] });
-  const { plan, minMs = () => 0 } = drill.setup();
-  const faults = await startFaultServer({ upstream: provider.url, plan });
-  const data = provider.definitions()[0]?.instances ?? [];
-  return {
-    provider,
-    faults,
-    data,
-    minMs,
-    async close() {
-      await faults.close();
-      await provider.close();
-    },
-  };
-}
 
 /** The outcome, request count and elapsed time a drill must end with. */
 export function expectOutcome(drill: Drill, outcome: Outcome, staged: Staged, elapsedMs: number): void {

@@ -1,16 +1,25 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { afterEach } from "vitest";
-import type { WorkflowInstance } from "../../src/index.js";
-import { type Handler, startServer, type TestServer } from "./server.js";
+import {
+  createObservedFetch,
+  createVirtualClock,
+  type FetchHandler,
+  json,
+  type ObservedFetch,
+  type VirtualClock,
+} from "@workflows-kit/testing";
+import {
+  createWorkflowsClient,
+  type WorkflowInstance,
+  type WorkflowsClient,
+  type WorkflowsClientOptions,
+} from "../../src/index.js";
 
+export const apiKey = "test-key-123";
 export const accountId = "acme";
 export const definitionId = "5870442f-3ddd-4657-b74c-6e17308f5230";
 export const ids = { accountId, definitionId } as const;
 /** The path the ids above produce. */
 export const PATH = `/api/v1/accounts/${accountId}/definitions/${definitionId}/workflows`;
-
-/** Small backoff steps so retry tests stay fast. */
-export const fastRetries = { retryBaseDelayMs: 1, retryMaxDelayMs: 5 } as const;
+export const BASE_URL = "http://workflows.test";
 
 /** An instance from the spec's example, 7-digit timestamps included. */
 export const instance: WorkflowInstance = {
@@ -28,50 +37,47 @@ export const instance: WorkflowInstance = {
   completedAt: "2021-06-30T03:21:25.8300001Z",
 };
 
-/** Answers `body` as JSON with a Content-Length. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  sendText(res, status, JSON.stringify(body), { "content-type": "application/json", ...headers });
-}
-
-/** Answers `text` verbatim with a Content-Length. */
-export function sendText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-length": String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
-}
-
 /** Answers 200 with `[instance]`. */
-export const okHandler: Handler = (_req: IncomingMessage, res: ServerResponse) =>
-  sendJson(res, 200, [instance]);
+export const okHandler: FetchHandler = () => json([instance]);
 
-/** The rejection reason of `promise`; fails when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
+export interface Setup {
+  client: WorkflowsClient;
+  observed: ObservedFetch;
+  clock: VirtualClock;
+  /** The URL of a page request without a query. */
+  url: string;
+  /** Settles a call on the virtual clock (backoff, Retry-After and timeouts pass in no time). */
+  run<T>(promise: Promise<T>): Promise<T>;
 }
 
-/** `startServer` for one test file: every server started through it is closed after each test. */
-export function serverPool(): (handler: Handler) => Promise<TestServer> {
-  const open: TestServer[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((server) => server.close()));
+/**
+ * A client on an observed fetch answered by `handler` and a virtual clock, with jitter fixed at 0
+ * (every backoff wait is exactly half its step).
+ */
+export function setup(
+  handler: FetchHandler = okHandler,
+  options: Partial<WorkflowsClientOptions> = {},
+): Setup {
+  const observed = createObservedFetch(handler);
+  const clock = createVirtualClock();
+  const client = createWorkflowsClient({
+    apiKey,
+    baseUrl: BASE_URL,
+    fetch: observed.fetch,
+    clock,
+    random: () => 0,
+    ...options,
   });
-  return async (handler) => {
-    const server = await startServer(handler);
-    open.push(server);
-    return server;
-  };
+  return { client, observed, clock, url: `${BASE_URL}${PATH}`, run: (promise) => clock.run(promise) };
 }
+
+/** Every item of an async iterable. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** The delays of the timers that fired: the waits between attempts (attempt timeouts are cleared). */
+export const waits = (clock: VirtualClock) =>
+  clock.timers.filter((timer) => timer.state === "fired").map((timer) => timer.ms);

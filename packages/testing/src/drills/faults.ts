@@ -2,13 +2,14 @@
  * A fault-injecting proxy in front of the reference provider, for the fault drills of the client
  * and the CLI. Every request gets a `Fault` from the plan: pass it through, or answer with a 429,
  * a 5xx storm, an HTML page, a reset (before the headers or mid-body), truncated JSON, slow headers,
- * a body that trickles, no answer at all, a 10 MB page, or a page built from the provider's list
- * (duplicates, reordering). It listens on 127.0.0.1 only; `close()` destroys open sockets and
+ * a body that trickles or stalls, no answer at all, a 10 MB page, or a page built from the
+ * provider's list (duplicates, reordering). It listens on 127.0.0.1 only; `close()` destroys open sockets and
  * clears every timer it started, so a drill can check that nothing is left running.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { OffsetUnit, WorkflowInstance } from "@workflows-kit/types";
 import { offsetUnit as specOffsetUnit } from "@workflows-kit/types";
+import { errorBody } from "../api.js";
 import { type RecordedRequest, startServer } from "./server.js";
 
 /** The provider's answer to a forwarded request. */
@@ -47,10 +48,14 @@ export type Fault =
   | { kind: "resetBeforeHeaders" }
   /** The provider's 200 headers and the first part of its body, then a destroyed connection. */
   | { kind: "resetMidBody" }
+  /** The provider's 200 headers and the first part of its body, then nothing until the client goes away. */
+  | { kind: "stall" }
   /** A complete 200 response (matching Content-Length) whose JSON body is cut short. */
   | { kind: "truncatedJson"; status?: number }
   /** Wait `delayMs` before forwarding (a slow upstream behind a proxy). */
   | { kind: "slowHeaders"; delayMs: number }
+  /** Forward once `until` settles: the drill releases the answer on an event of its own. */
+  | { kind: "held"; until: Promise<unknown> }
   /** Accept the request and never answer. */
   | { kind: "hang" }
   /** The provider's 200 headers, then `chunkBytes` every `everyMs`: a body slower than any sane timeout. */
@@ -76,6 +81,8 @@ export interface FaultServer {
   url: string;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
+  /** Resolves with request number `index` once the server has received it. */
+  received(index: number): Promise<RecordedRequest>;
   /** The kind of fault that answered each request, in arrival order. */
   served: Fault["kind"][];
   /** Stops listening, destroys open sockets and clears pending timers. Idempotent. */
@@ -86,25 +93,14 @@ const PASS: Fault = { kind: "pass" };
 const CHUNK_BYTES = 256 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
 
-/** The spec's error body. */
-export function apiErrorBody(code: number, message: string): string {
-  return JSON.stringify({
-    code,
-    message,
-    errorId: "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-    timestamp: "2021-07-13T01:28:37.6600001Z",
-  });
-}
-
 /** A 5xx (or any status) with the spec's error body. */
 export const apiError = (status: number, code = 1): Fault => ({
   kind: "reply",
   status,
-  body: apiErrorBody(code, `Upstream failure ${status}.`),
+  body: JSON.stringify(errorBody(code, `Upstream failure ${status}.`)),
   headers: { "content-type": "application/json" },
 });
 
-/** An HTML error page as a load balancer or proxy sends it, padded to `bytes` if given. */
 /** The same fault for every request. */
 export const always =
   (fault: Fault): FaultPlan =>
@@ -134,6 +130,7 @@ export function httpDateRateLimit(secondsAhead: number): { plan: FaultPlan; minM
   return { plan: [fault], minMs: () => waitMs };
 }
 
+/** An HTML error page as a load balancer or proxy sends it, padded to `bytes` if given. */
 export function htmlPage(status: number, bytes = 0): Fault {
   const head = `<!DOCTYPE html>\n<html>\n<head><title>${status} Bad Gateway</title></head>\n<body>\n<center><h1>${status} Bad Gateway</h1></center>\n<hr><center>nginx</center>\n`;
   const tail = "</body>\n</html>\n";
@@ -264,6 +261,22 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       res.on("close", done);
     });
 
+  /** Forwards once `arm` calls back (a delay, a drill's event), unless the client went away first. */
+  function forwardWhen(
+    context: FaultContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    arm: (go: () => void) => unknown,
+  ): Promise<void> {
+    return new Promise<void>((resolve) => {
+      arm(() => {
+        if (closed || res.destroyed) return resolve();
+        void perform(PASS, context, req, res).then(resolve, resolve);
+      });
+      res.once("close", () => resolve());
+    });
+  }
+
   async function perform(fault: Fault, context: FaultContext, req: IncomingMessage, res: ServerResponse) {
     switch (fault.kind) {
       case "pass": {
@@ -274,7 +287,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         return send(res, fault.status, fault.body, fault.headers);
       case "rateLimit": {
         const retryAfter = typeof fault.retryAfter === "function" ? fault.retryAfter() : fault.retryAfter;
-        return send(res, 429, apiErrorBody(1100, "Too many requests."), {
+        return send(res, 429, JSON.stringify(errorBody(1100, "Too many requests.")), {
           "content-type": "application/json",
           "retry-after": retryAfter,
         });
@@ -282,13 +295,15 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       case "resetBeforeHeaders":
         req.socket.destroy();
         return;
-      case "resetMidBody": {
+      case "resetMidBody":
+      case "stall": {
         const reply = await context.upstream();
         if (res.destroyed) return;
         const bytes = Buffer.from(reply.body);
         res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
-        // The first half is flushed to the socket, then the connection dies.
-        res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => res.socket?.destroy());
+        // The first half is flushed to the socket; then the connection dies, or nothing more comes.
+        const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
+        res.write(half, () => fault.kind === "resetMidBody" && res.socket?.destroy());
         return;
       }
       case "truncatedJson": {
@@ -297,13 +312,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         return send(res, fault.status ?? 200, cut, { "content-type": "application/json" });
       }
       case "slowHeaders":
-        return new Promise<void>((resolve) => {
-          later(res, fault.delayMs, () => {
-            if (closed || res.destroyed) return resolve();
-            void perform(PASS, context, req, res).then(resolve, resolve);
-          });
-          res.once("close", () => resolve());
-        });
+        return forwardWhen(context, req, res, (go) => later(res, fault.delayMs, go));
+      case "held":
+        return forwardWhen(context, req, res, (go) => fault.until.then(go, go));
       case "hang":
         return;
       case "trickle": {
@@ -377,6 +388,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   return {
     url: server.url,
     requests: server.requests,
+    received: server.received,
     served,
     close() {
       closing ??= (async () => {

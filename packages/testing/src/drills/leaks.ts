@@ -95,3 +95,15 @@ export function failOnUnhandled(): void {
     expect(caught.splice(0).map(String), "unhandled rejections or uncaught exceptions").toEqual([]);
   });
 }
+
+/** Runs `body`, then asserts that no timer, socket or server it created is still alive. */
+export async function withoutLeaks<T>(body: () => Promise<T>): Promise<T> {
+  const resources = trackResources();
+  try {
+    const result = await body();
+    await resources.expectNoneLeft();
+    return result;
+  } finally {
+    resources.stop();
+  }
+}
