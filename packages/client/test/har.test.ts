@@ -110,8 +110,8 @@ describe("createHarRecorder", () => {
   it("is bounded: the oldest entries go past maxEntries, bodies are cut at maxBodyBytes and marked", async () => {
     const page = Array.from({ length: 20 }, () => instance);
     const { client, recorder } = recorded({ [path]: json(200, page) }, { maxEntries: 2, maxBodyBytes: 100 });
-    for (const limit of [1, 2, 3]) await client.listWorkflowInstances({ ...ids, limit });
-    expect(recorder.entries.map((e) => e.request.queryString[0]?.value)).toEqual(["2", "3"]);
+    for (const limit of [20, 21, 22]) await client.listWorkflowInstances({ ...ids, limit });
+    expect(recorder.entries.map((e) => e.request.queryString[0]?.value)).toEqual(["21", "22"]);
     expect(recorder.dropped).toBe(1);
     const [entry] = recorder.entries;
     const size = JSON.stringify(page).length;

@@ -1,10 +1,4 @@
-export {
-  fetchWithPrefer,
-  type PreferMiddleware,
-  type PreferOptions,
-  prefer,
-  preferMiddleware,
-} from "./prefer.js";
+export { type PreferOptions, prefer } from "./prefer.js";
 export {
   defaultSpecPath,
   formatLogEntry,

@@ -13,7 +13,10 @@ export interface PreferOptions {
   seed?: string | number;
 }
 
-/** The `Prefer` header value, e.g. `prefer({ code: 404 })` → `code=404`. */
+/**
+ * The `Prefer` header value, e.g. `prefer({ code: 404 })` → `code=404`. Send it per call:
+ * `client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ code: 404 }) } })`.
+ */
 export function prefer(options: PreferOptions): string {
   const parts: string[] = [];
   if (options.code !== undefined) {
@@ -37,36 +40,4 @@ function token(name: string, value: string): string {
     );
   }
   return value;
-}
-
-/** The part of an openapi-fetch middleware this needs; `client.raw.use(preferMiddleware(…))` accepts it. */
-export interface PreferMiddleware {
-  onRequest(options: { request: Request }): Request;
-}
-
-/**
- * An openapi-fetch middleware that sends `Prefer` on every request of the client it is added to:
- * `client.raw.use(preferMiddleware({ code: 404 }))`, and `client.raw.eject(it)` to stop.
- */
-export function preferMiddleware(options: PreferOptions | string): PreferMiddleware {
-  const value = typeof options === "string" ? options : prefer(options);
-  return {
-    onRequest({ request }) {
-      request.headers.set("Prefer", value);
-      return request;
-    },
-  };
-}
-
-/** Wraps a fetch so that every request it sends carries `Prefer` (the client's `fetch` option). */
-export function fetchWithPrefer(
-  options: PreferOptions | string,
-  fetch: typeof globalThis.fetch = globalThis.fetch,
-): typeof globalThis.fetch {
-  const value = typeof options === "string" ? options : prefer(options);
-  return (input, init) => {
-    const request = new Request(input, init);
-    request.headers.set("Prefer", value);
-    return fetch(request);
-  };
 }

@@ -1,7 +1,7 @@
 // Dynamic mode: json-schema-faker generates each body from the spec's schemas, seeded for reproducibility.
 import { NotFoundError, type WorkflowInstance } from "@workflows-kit/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockServer, preferMiddleware, startMock } from "../src/index.js";
+import { type MockServer, type PreferOptions, prefer as preferHeader, startMock } from "../src/index.js";
 import { errorViolations, ids, instancesExample, mockClient, PATH, pageViolations } from "./support.js";
 
 // Any string works; this one happens to generate a non-empty page (the array length is random too).
@@ -15,13 +15,11 @@ afterAll(async () => {
   await mock.close();
 });
 
-async function page(
-  url: string,
-  prefer?: Parameters<typeof preferMiddleware>[0],
-): Promise<WorkflowInstance[]> {
+async function page(url: string, prefer?: PreferOptions): Promise<WorkflowInstance[]> {
   const { client } = mockClient(url);
-  if (prefer) client.raw.use(preferMiddleware(prefer));
-  return client.listWorkflowInstances(ids);
+  return client.listWorkflowInstances(ids, {
+    headers: prefer ? { Prefer: preferHeader(prefer) } : undefined,
+  });
 }
 
 describe("dynamic mode with a seed", () => {
@@ -73,8 +71,9 @@ describe("dynamic mode with a seed", () => {
 
   it("error statuses get generated bodies in the spec's error shape", async () => {
     const { client, recorder } = mockClient(mock.url);
-    client.raw.use(preferMiddleware({ code: 404 }));
-    const error = await client.listWorkflowInstances(ids).catch((caught: unknown) => caught);
+    const error = await client
+      .listWorkflowInstances(ids, { headers: { Prefer: preferHeader({ code: 404 }) } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(typeof (error as NotFoundError).code).toBe("number");
     expect(errorViolations(JSON.parse(recorder.last().body))).toEqual([]);

@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   BadRequestError,
   InternalServerError,
+  InvalidResponseError,
   type ListWorkflowInstancesInput,
   NotFoundError,
   PermissionDeniedError,
@@ -10,7 +11,7 @@ import {
   WorkflowsApiError,
 } from "@workflows-kit/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchWithPrefer, type MockServer, prefer, preferMiddleware, startMock } from "../src/index.js";
+import { type MockServer, prefer, startMock } from "../src/index.js";
 import {
   definitionId,
   errorExample,
@@ -40,9 +41,11 @@ describe("every parameter the client sends is accepted by the spec (Prism valida
     name: string;
     params: Partial<ListWorkflowInstancesInput>;
     query: Record<string, string>;
+    /** Static examples ignore `limit`: the two-instance example is too long a page for limit 1. */
+    tooLong?: true;
   }[] = [
     { name: "no filters", params: {}, query: {} },
-    { name: "limit 1", params: { limit: 1 }, query: { limit: "1" } },
+    { name: "limit 1", params: { limit: 1 }, query: { limit: "1" }, tooLong: true },
     { name: "limit 500 (the maximum)", params: { limit: 500 }, query: { limit: "500" } },
     { name: "offset 0", params: { offset: 0 }, query: { offset: "0" } },
     { name: "offset 3", params: { limit: 10, offset: 3 }, query: { limit: "10", offset: "3" } },
@@ -95,11 +98,12 @@ describe("every parameter the client sends is accepted by the spec (Prism valida
     },
   ];
 
-  it.each(cases)("$name", async ({ params, query }) => {
+  it.each(cases)("$name", async ({ params, query, tooLong }) => {
     const { client, recorder } = mockClient(mock.url);
-    const page = await client.listWorkflowInstances({ ...ids, ...params });
+    const page = client.listWorkflowInstances({ ...ids, ...params });
 
-    expect(page).toEqual(instancesExample("twoInstances"));
+    if (tooLong) await expect(page).rejects.toThrow(InvalidResponseError);
+    else expect(await page).toEqual(instancesExample("twoInstances"));
     const sent = recorder.last();
     expect(sent.url.pathname).toBe(PATH);
     expect(Object.fromEntries(sent.url.searchParams)).toEqual(query);
@@ -130,13 +134,15 @@ describe("every parameter the client sends is accepted by the spec (Prism valida
     // Static examples repeat on every page, so the walk needs a page shorter than pageSize to stop:
     // runningInstance has one instance. (A full page of repeats ends in PaginationError.)
     const { client, recorder } = mockClient(mock.url);
-    client.raw.use(preferMiddleware({ example: "runningInstance" }));
     const all = [];
-    for await (const instance of client.iterateWorkflowInstances({
-      ...ids,
-      status: "Runnable",
-      pageSize: 2,
-    })) {
+    for await (const instance of client.iterateWorkflowInstances(
+      {
+        ...ids,
+        status: "Runnable",
+        pageSize: 2,
+      },
+      { headers: { Prefer: prefer({ example: "runningInstance" }) } },
+    )) {
       all.push(instance);
     }
     expect(all).toEqual(instancesExample("runningInstance"));
@@ -242,8 +248,9 @@ describe("security: Prism checks the spec's bearerAuth", () => {
 describe("Prefer picks the response; each documented status maps to its client error", () => {
   it.each(["twoInstances", "runningInstance", "empty"] as const)("200 example=%s", async (example) => {
     const { client } = mockClient(mock.url);
-    client.raw.use(preferMiddleware({ example }));
-    await expect(client.listWorkflowInstances(ids)).resolves.toEqual(instancesExample(example));
+    await expect(
+      client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ example }) } }),
+    ).resolves.toEqual(instancesExample(example));
   });
 
   it.each([
@@ -256,8 +263,9 @@ describe("Prefer picks the response; each documented status maps to its client e
     { code: 503, example: ["5XX", "internalError"], Class: InternalServerError },
   ] as const)("Prefer: code=$code → $Class.name", async ({ code, example, Class }) => {
     const { client, recorder } = mockClient(mock.url, { maxRetries: 0 });
-    client.raw.use(preferMiddleware({ code }));
-    const error = await rejectionOf(client.listWorkflowInstances(ids));
+    const error = await rejectionOf(
+      client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ code }) } }),
+    );
     const body = errorExample(example[0], example[1]);
 
     expect(error).toBeInstanceOf(Class);
@@ -273,8 +281,9 @@ describe("Prefer picks the response; each documented status maps to its client e
 
   it("429 carries the spec's Retry-After, surfaced as retryAfterMs", async () => {
     const { client, recorder } = mockClient(mock.url, { maxRetries: 0 });
-    client.raw.use(preferMiddleware({ code: 429 }));
-    const error = await rejectionOf(client.listWorkflowInstances(ids));
+    const error = await rejectionOf(
+      client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ code: 429 }) } }),
+    );
 
     expect(recorder.last().responseHeaders.get("retry-after")).toBe(String(retryAfterExample));
     expect(error).toBeInstanceOf(RateLimitError);
@@ -283,15 +292,19 @@ describe("Prefer picks the response; each documented status maps to its client e
 
   it("a 5xx is retried against the mock (maxRetries: 1 → two requests)", async () => {
     const { client, recorder } = mockClient(mock.url, { maxRetries: 1 });
-    client.raw.use(preferMiddleware({ code: 500 }));
-    await expect(client.listWorkflowInstances(ids)).rejects.toBeInstanceOf(InternalServerError);
+    await expect(
+      client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ code: 500 }) } }),
+    ).rejects.toBeInstanceOf(InternalServerError);
     expect(recorder.exchanges.map((exchange) => exchange.status)).toEqual([500, 500]);
   });
 
   it("code and example together", async () => {
     const { client } = mockClient(mock.url);
-    client.raw.use(preferMiddleware({ code: 404, example: "definitionNotFound" }));
-    await expect(client.listWorkflowInstances(ids)).rejects.toMatchObject({
+    await expect(
+      client.listWorkflowInstances(ids, {
+        headers: { Prefer: prefer({ code: 404, example: "definitionNotFound" }) },
+      }),
+    ).rejects.toMatchObject({
       name: "NotFoundError",
       code: 1300,
     });
@@ -299,8 +312,9 @@ describe("Prefer picks the response; each documented status maps to its client e
 
   it("an invalid request wins over Prefer: code=404 (Prism validates first)", async () => {
     const { client } = mockClient(mock.url, { validate: false });
-    client.raw.use(preferMiddleware({ code: 404 }));
-    await expect(client.listWorkflowInstances({ ...ids, limit: 0 })).rejects.toMatchObject({
+    await expect(
+      client.listWorkflowInstances({ ...ids, limit: 0 }, { headers: { Prefer: prefer({ code: 404 }) } }),
+    ).rejects.toMatchObject({
       status: 400,
       code: 1000,
     });
@@ -310,22 +324,24 @@ describe("Prefer picks the response; each documented status maps to its client e
 describe("how Prefer reaches the wire through the client", () => {
   // The client's transport rebuilds each Request (new Headers + new Request) to add the key:
   // both ways below survive it, and the recorder sits after the transport, on the wire side.
-  it("client.raw.use(middleware): onRequest runs before the transport, which keeps the header", async () => {
+  it("a per-call header: that call only, next to the key the transport adds", async () => {
     const { client, recorder } = mockClient(mock.url);
-    const middleware = preferMiddleware({ code: 403 });
-    client.raw.use(middleware);
-    await expect(client.listWorkflowInstances(ids)).rejects.toBeInstanceOf(PermissionDeniedError);
+    const call = { headers: { Prefer: prefer({ code: 403 }) } };
+    await expect(client.listWorkflowInstances(ids, call)).rejects.toBeInstanceOf(PermissionDeniedError);
     expect(recorder.last().requestHeaders.get("prefer")).toBe("code=403");
     expect(recorder.last().requestHeaders.get("authorization")).toBe("Bearer mock-key");
 
-    client.raw.eject(middleware);
     await expect(client.listWorkflowInstances(ids)).resolves.toEqual(instancesExample("twoInstances"));
     expect(recorder.last().requestHeaders.has("prefer")).toBe(false);
   });
 
   it("a custom fetch (the client's fetch option) sees the transport's final Request", async () => {
     const { client, recorder } = mockClient(mock.url, {
-      wrap: (next) => fetchWithPrefer({ example: "runningInstance" }, next),
+      wrap: (next) => (input, init) => {
+        const request = new Request(input, init);
+        request.headers.set("Prefer", prefer({ example: "runningInstance" }));
+        return next(request);
+      },
     });
     await expect(client.listWorkflowInstances(ids)).resolves.toEqual(instancesExample("runningInstance"));
     expect(recorder.last().requestHeaders.get("prefer")).toBe("example=runningInstance");
@@ -405,8 +421,9 @@ describe("where Prism answers application/problem+json (mock misuse, not API beh
 
   it("the client surfaces it by status, with Prism's detail in bodyExcerpt and no code", async () => {
     const { client } = mockClient(mock.url);
-    client.raw.use(preferMiddleware({ code: 418 }));
-    const error = await rejectionOf(client.listWorkflowInstances(ids));
+    const error = await rejectionOf(
+      client.listWorkflowInstances(ids, { headers: { Prefer: prefer({ code: 418 }) } }),
+    );
     expect(error).toBeInstanceOf(WorkflowsApiError);
     expect(error).toMatchObject({ status: 404, code: undefined });
     expect((error as WorkflowsApiError).bodyExcerpt).toContain("Requested status code 418 is not defined");
