@@ -74,6 +74,44 @@ describe("checkListWorkflowInstancesParameters", () => {
   });
 });
 
+describe("date-time messages: the expected shape in words, with an example, never the raw pattern", () => {
+  const example = "as in 2021-06-30T03:20:39.3857479Z";
+  it.each([
+    ["yesterday", "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z"],
+    ["2021-06-30T00:00:00", "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z"],
+    ["2026-11-01t00:00:00z", "must write T and Z in upper case, as in 2026-11-01T00:00:00Z"],
+    ["2026-11-01T00:00:00.5z", "must write T and Z in upper case, as in 2026-11-01T00:00:00.5Z"],
+    [
+      "2026-11-01T00:00:00+25:00",
+      `has the UTC offset +25:00, beyond ±23:59: use Z or an offset from -23:59 to +23:59, ${example}`,
+    ],
+    [
+      "2026-11-01T00:00:00-00:60",
+      `has the UTC offset -00:60, beyond ±23:59: use Z or an offset from -23:59 to +23:59, ${example}`,
+    ],
+    ["2021-06-30T03:20:39.12345678Z", `has 8 fractional digits: at most 7 (100 ns), ${example}`],
+    [
+      "2021-02-30T00:00:00Z",
+      `names no real date and time (months 01-12, a day the month has, hours 00-23, minutes and seconds 00-59), ${example}`,
+    ],
+    [
+      "2021-06-30T24:00:00Z",
+      `names no real date and time (months 01-12, a day the month has, hours 00-23, minutes and seconds 00-59), ${example}`,
+    ],
+  ])("%s: %s", (startTimeFrom, reason) => {
+    expect(checkListWorkflowInstancesParameters({ ...valid, startTimeFrom })).toEqual({
+      parameter: "startTimeFrom",
+      reason,
+    });
+  });
+
+  it("accepts the offsets at the edges, ±23:59", () => {
+    for (const startTimeTo of ["2026-11-01T00:00:00+23:59", "2026-11-01T00:00:00-23:59"]) {
+      expect(checkListWorkflowInstancesParameters({ ...valid, startTimeTo })).toBeUndefined();
+    }
+  });
+});
+
 describe("timestamps", () => {
   it("compare at 100 ns precision across offsets", () => {
     expect(toTicks("2021-06-30T03:20:39.3857479Z")).toBe(16_250_232_393_857_479n);
