@@ -182,20 +182,22 @@ function rateLimited(error: RateLimitError, raw: RawInputs): string {
 }
 
 /** The walk stopped advancing: most likely the server counts `offset` in another unit. */
-function pagination(error: PaginationError): string {
+function pagination(error: PaginationError, raw: RawInputs): string {
   // observedUnit/assumedUnit: set by clients that detect the unit (offsetUnit "auto").
   const { observedUnit, assumedUnit } = error as PaginationError & {
     observedUnit?: string;
     assumedUnit?: string;
   };
-  const fix = "set --offset-unit items (or auto) or WORKFLOWS_OFFSET_UNIT";
-  const probe = "`workflows probe` tells what the server does";
+  const configured = raw["--offset-unit"] ?? raw.WORKFLOWS_OFFSET_UNIT;
+  // Without a setting the client counts what the spec states: pages.
+  const assumed = assumedUnit ?? (configured === "items" ? "items" : "pages");
+  const other = observedUnit ?? (assumed === "items" ? "pages" : "items");
+  const fix = `set --offset-unit ${other} (or auto) or WORKFLOWS_OFFSET_UNIT; \`workflows probe\` tells what the server does`;
   const page = `(the page at offset ${error.offset}, limit ${error.limit}, repeated the one before)`;
-  if (observedUnit !== undefined && observedUnit !== assumedUnit) {
-    const other = observedUnit === "items" ? fix : fix.replace("items", observedUnit);
-    return `the server counts offset in ${observedUnit}, not ${assumedUnit ?? "pages"}: ${other}; ${probe} ${page}`;
+  if (observedUnit !== undefined && observedUnit !== assumed) {
+    return `the server counts offset in ${observedUnit}, not ${assumed}: ${fix} ${page}`;
   }
-  return `the walk stopped advancing ${page}: if the server counts offset in items, not pages, ${fix}; ${probe}`;
+  return `the walk stopped advancing ${page}: if the server counts offset in ${other}, not ${assumed}, ${fix}`;
 }
 
 /** Maps any error to its exit code and a one-line message built from the error's data. */
@@ -248,7 +250,9 @@ export function toFailure(error: unknown, raw: RawInputs): Failure {
       message: `cannot reach the server ${attemptsMade(error.attempts, raw)}: ${error.message}`,
     };
   }
-  if (error instanceof PaginationError) return { exitCode: ExitCode.Unexpected, message: pagination(error) };
+  if (error instanceof PaginationError) {
+    return { exitCode: ExitCode.Unexpected, message: pagination(error, raw) };
+  }
   if (error instanceof WorkflowsApiError) {
     return { exitCode: ExitCode.Unexpected, message: `unexpected answer: ${error.message}` };
   }

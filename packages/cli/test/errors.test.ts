@@ -412,6 +412,15 @@ const cases: Case[] = [
       /^workflows: .*\(the page at offset 1, limit 2, repeated the one before\).*set --offset-unit items \(or auto\) or WORKFLOWS_OFFSET_UNIT; `workflows probe` tells what the server does\n$/,
     requests: 2,
   },
+  {
+    name: "a walk that stops advancing with --offset-unit items",
+    args: ["list", ...ids, "--all", "--limit", "2", "--offset-unit", "items"],
+    fetch: answering(() => json(generated(2))),
+    exit: 1,
+    stderr:
+      /^workflows: the walk stopped advancing \(the page at offset 2, limit 2, repeated the one before\): if the server counts offset in pages, not items, set --offset-unit pages \(or auto\) or WORKFLOWS_OFFSET_UNIT; `workflows probe` tells what the server does\n$/,
+    requests: 2,
+  },
 ];
 
 describe("exit codes and messages", () => {
