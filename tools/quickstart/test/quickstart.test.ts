@@ -1,13 +1,12 @@
 // The quick start as a new user meets it: `pnpm start` (the root script, run as pnpm runs it), then
 // the commands it says to try next and the README's ids against `pnpm provider`'s bin with its
 // defaults. Real processes, synchronised on their output, never on sleeps.
-import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createWorkflowsClient } from "@workflows-kit/client";
+import { type ChildExit, type RunningChild, startChild } from "@workflows-kit/testing/drills";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -15,61 +14,16 @@ const readme = readFileSync(path.join(root, "README.md"), "utf8");
 const scripts = (
   JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
-const PATH = `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`;
+const env = {
+  ...process.env,
+  PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+  FORCE_COLOR: "0",
+};
+/** Kills what hangs: turbo, Node and the provider on a loaded 2-core machine take seconds, not this. */
+const HARD_TIMEOUT_MS = 100_000;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Running {
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the process exits before. */
-  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
-  exited: Promise<Exit>;
-}
-
-function start(command: string, args: string[]): Running {
-  const child = spawn(command, args, {
-    cwd: root,
-    env: { ...process.env, PATH, FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  const watchers = new Set<() => void>();
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    for (const watcher of watchers) watcher();
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-  return {
-    child,
-    exited,
-    waitFor: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(stdout);
-          if (!match) return;
-          watchers.delete(check);
-          resolve(match);
-        };
-        watchers.add(check);
-        check();
-        void exited.then(({ code }) =>
-          reject(new Error(`exited (${code}) before ${pattern}:\n${stdout}\n${stderr}`)),
-        );
-      }),
-  };
-}
-
+const start = (command: string, args: string[]): RunningChild =>
+  startChild(command, args, { cwd: root, env, hardTimeoutMs: HARD_TIMEOUT_MS });
 /** A shell line as the user would paste it, from the repository root. */
 const sh = (line: string) => start("sh", ["-c", line]).exited;
 
@@ -77,7 +31,7 @@ const LOCAL = "http://127.0.0.1:4011";
 const DEMO_ENV = `WORKFLOWS_BASE_URL=${LOCAL} WORKFLOWS_API_KEY=local-demo-key`;
 
 describe("pnpm start", () => {
-  let run: Exit;
+  let run: ChildExit;
   beforeAll(async () => {
     // The root script as pnpm runs it; `--only`: the builds it would run first are this task's dependencies.
     run = await sh(`${scripts.start} --only`);
@@ -104,7 +58,7 @@ describe("pnpm start", () => {
   });
 
   describe("what it says to try next, with `pnpm provider` (its bin, default seed) running", () => {
-    let provider: Running;
+    let provider: RunningChild;
     let url: string;
     beforeAll(async () => {
       const manifest = createRequire(import.meta.url).resolve("@workflows-kit/provider/package.json");

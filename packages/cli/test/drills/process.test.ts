@@ -1,13 +1,11 @@
 // The real bin as a process: `node dist/cli.js` against loopback servers, for what only a process
 // shows — its exit code, a reader that goes away (| head), Ctrl-C mid-walk. Synchronised on output
 // and on the server's receipt of requests, never on sleeps; a hard timeout only kills a hung child.
-import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { WorkflowInstance } from "@workflows-kit/client";
 import { startProvider } from "@workflows-kit/provider";
-import { startServer } from "@workflows-kit/testing/drills";
+import { type RunningChild, startChild, startServer } from "@workflows-kit/testing/drills";
 import { describe, expect, it } from "vitest";
 import { accountId, definitionId, generated, ids } from "../support/data.js";
 import { API_KEY } from "../support/io.js";
@@ -18,68 +16,24 @@ const HARD_TIMEOUT_MS = 60_000;
 /** Each test's bound: Node start-up and a walk on a loaded 2-core machine, plus the kill above. */
 const BOUND = { timeout: HARD_TIMEOUT_MS + 15_000 };
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Child {
-  process: ChildProcessByStdio<null, Readable, Readable>;
-  /** Resolves once stdout holds `count` complete lines. */
-  lines(count: number): Promise<void>;
-  exited: Promise<Exit>;
-}
-
 /**
  * `workflows ...args` with the test key and `baseUrl` (none: no server); with `stopAfter`, stdout is
  * closed after that many bytes, as `| head -c` does.
  */
-function workflows(args: string[], baseUrl?: string, stopAfter?: number): Child {
-  const child = spawn(process.execPath, [bin, ...args], {
+function workflows(args: string[], baseUrl?: string, stopAfter?: number): RunningChild {
+  return startChild(process.execPath, [bin, ...args], {
     env: {
       PATH: process.env.PATH ?? "",
       WORKFLOWS_API_KEY: API_KEY,
       ...(baseUrl === undefined ? {} : { WORKFLOWS_BASE_URL: baseUrl }),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    hardTimeoutMs: HARD_TIMEOUT_MS,
+    ...(stopAfter === undefined ? {} : { stopAfter }),
   });
-  let stdout = "";
-  let stderr = "";
-  const watchers = new Set<() => void>();
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    if (stopAfter !== undefined && stdout.length >= stopAfter) child.stdout.destroy();
-    for (const watcher of watchers) watcher();
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), HARD_TIMEOUT_MS);
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  return {
-    process: child,
-    exited,
-    lines: (count) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          if (stdout.split("\n").length - 1 < count) return;
-          watchers.delete(check);
-          resolve();
-        };
-        watchers.add(check);
-        check();
-        void exited.then(() => reject(new Error(`exited before ${count} lines:\n${stdout}\n${stderr}`)));
-      }),
-  };
 }
+
+/** `count` complete lines on stdout. */
+const lines = (count: number) => new RegExp(`^(?:.*\\n){${count}}`);
 
 const ndjsonIds = (text: string) =>
   text
@@ -155,8 +109,8 @@ describe("the bin as a process (node dist/cli.js)", () => {
       const server = await serveFirstPageOnly();
       try {
         const child = workflows(["list", ...ids, "--all", "--limit", "10", "--format", "ndjson"], server.url);
-        await Promise.all([child.lines(10), server.received(1)]);
-        child.process.kill("SIGINT");
+        await Promise.all([child.waitFor(lines(10)), server.received(1)]);
+        child.child.kill("SIGINT");
         const result = await child.exited;
         expect(result).toMatchObject({ code: 130, signal: null, stderr: "workflows: interrupted\n" });
         expect(ndjsonIds(result.stdout)).toEqual(first.map((i) => i.workflowId));
@@ -171,7 +125,7 @@ describe("the bin as a process (node dist/cli.js)", () => {
       try {
         const child = workflows(["summary", ...ids, "--limit", "10"], server.url);
         await server.received(1);
-        child.process.kill("SIGINT");
+        child.child.kill("SIGINT");
         expect(await child.exited).toEqual({
           code: 130,
           signal: null,

@@ -1,5 +1,13 @@
 // Drills on real loopback sockets: servers, faults, the leak checker, the stage and the runners.
-export { type ChildOptions, type ChildResult, runChild } from "./child.js";
+export {
+  type ChildExit,
+  type ChildOptions,
+  type ChildResult,
+  type RunningChild,
+  runChild,
+  type StartChildOptions,
+  startChild,
+} from "./child.js";
 export {
   always,
   apiError,
