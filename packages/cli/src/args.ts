@@ -91,7 +91,7 @@ export function integer(raw: string | undefined): number | undefined {
 }
 
 /** `value` if it is one of `allowed`; a usage error naming `source` (a flag or a variable) otherwise. */
-export function oneOf<T extends string>(source: string, value: string, allowed: readonly T[]): T {
+function oneOf<T extends string>(source: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(
     `${source} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`,
@@ -166,11 +166,11 @@ function parse(options: Options, args: string[]): ParsedArgs["values"] {
     );
   }
   // parseArgs keeps the last of a repeated flag: a second --account is a mistake, not an override.
-  const seen = new Map<string, string | undefined>();
+  const seen = new Map<string, string>();
   for (const token of parsed.tokens) {
     if (token.kind !== "option" || token.name === undefined || token.value === undefined) continue;
     const first = seen.get(token.name);
-    if (seen.has(token.name)) {
+    if (first !== undefined) {
       const values = `${JSON.stringify(first)} and ${JSON.stringify(token.value)}`;
       throw new UsageError(`--${token.name} was given twice (${values}): give it once`, `--${token.name}`);
     }
