@@ -373,7 +373,7 @@ const cases: Case[] = [
     args: ["list", ...ids, "--from", "2026-11-01t00:00:00z"],
     exit: 2,
     stderr:
-      /^workflows: --from must write T and Z in upper case, as in 2026-11-01T00:00:00Z \(got "2026-11-01t00:00:00z"\)\n$/,
+      /^workflows: --from must write T and Z in upper case: 2026-11-01T00:00:00Z \(got "2026-11-01t00:00:00z"\)\n$/,
     requests: 0,
   },
   {
@@ -381,14 +381,15 @@ const cases: Case[] = [
     args: ["list", ...ids, "--from", "2026-11-01T00:00:00+25:00"],
     exit: 2,
     stderr:
-      /^workflows: --from has the UTC offset \+25:00, beyond ±23:59: use Z or an offset from -23:59 to \+23:59, as in 2021-06-30T03:20:39\.3857479Z \(got "2026-11-01T00:00:00\+25:00"\)\n$/,
+      /^workflows: --from must be an ISO 8601 date-time such as 2021-06-30T03:20:39\.3857479Z \(a UTC offset within ±23:59\) \(got "2026-11-01T00:00:00\+25:00"\)\n$/,
     requests: 0,
   },
   {
     name: "--to on a day that does not exist",
     args: ["summary", ...ids, "--to", "2021-02-30T00:00:00Z"],
     exit: 2,
-    stderr: /^workflows: --to names no real date and time \(months 01-12, a day the month has/,
+    stderr:
+      /^workflows: --to must be an ISO 8601 date-time such as 2021-06-30T03:20:39\.3857479Z \(a UTC offset within ±23:59\) \(got "2021-02-30T00:00:00Z"\)\n$/,
   },
   {
     name: "an unknown --offset-unit",
