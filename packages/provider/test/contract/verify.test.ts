@@ -1,7 +1,8 @@
 // Pacts ⇄ provider: replays every consumer pact under packages/*/pacts against the reference
 // provider, with a handler that builds exactly the data each provider state describes.
 import { Verifier } from "@pact-foundation/pact";
-import { findPactFiles } from "@workflows-kit/spec";
+import { gitVersion, verificationPublishing } from "@workflows-kit/contract-publish";
+import { findPactFiles, workspaceRoot } from "@workflows-kit/spec";
 import type { WorkflowInstance, WorkflowStatus } from "@workflows-kit/types";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { formatTimestamp, generateInstances, type Provider, startProvider } from "../../src/index.js";
@@ -85,11 +86,12 @@ const handlersFor = (provider: Provider) => ({
   },
 });
 
-function verify(target: Provider, pactUrls: string[]) {
+function verify(target: Provider, pactUrls: string[], publishing: Record<string, unknown> = {}) {
   return new Verifier({
     provider: "workflows-api",
     providerBaseUrl: target.url,
     pactUrls,
+    ...publishing,
     stateHandlers: handlersFor(target),
     // Each interaction starts from nothing: no data, any bearer key accepted.
     beforeEach: async () => {
@@ -114,3 +116,16 @@ it("fails a provider that counts offset in items: the pacts pin the unit", async
     await itemsProvider.close();
   }
 });
+
+// --- Publishing verification results (tools/contract-publish) ----------------------------------
+// With PACT_BROKER_BASE_URL + PACT_BROKER_TOKEN: the broker's pacts for workflows-api, verified on the
+// reference provider, results published as provider version = git sha on its branch. Without them it
+// says what it would publish. Only this test publishes: the drifted provider above must not.
+const publishing = verificationPublishing(process.env, () => gitVersion(workspaceRoot, process.env));
+console.info(publishing.summary);
+it.runIf(publishing.options !== undefined)(
+  "verifies the broker's pacts and publishes the results",
+  async () => {
+    expect(await verify(provider, [], publishing.options)).toContain("workflows-api");
+  },
+);
