@@ -21,13 +21,8 @@ declare module "@pactflow/swagger-mock-validator" {
 }
 
 declare module "@pactflow/openapi-pact-comparator" {
-  export interface Result {
-    code: string;
-    message: string;
-    type: "error" | "warning";
-    mockDetails?: { interactionDescription?: string | null; location: string; value?: unknown };
-    specDetails?: { location: string; value?: unknown };
-  }
+  import type { ValidationResult } from "@pactflow/swagger-mock-validator";
+  export type Result = ValidationResult;
   export class Comparator {
     constructor(oas: object);
     compare(pact: object): AsyncGenerator<Result>;

@@ -167,12 +167,21 @@ export function verificationPublishing(
   provider = "workflows-api",
 ): { options?: Record<string, unknown>; summary: string } {
   const broker = brokerFromEnv(env);
-  const would = `verify ${provider}'s pacts from the broker (selectors: main branch, matching branch, deployed or released) and publish the results as provider version <git sha> on <branch>`;
+  let current: Version | undefined;
+  try {
+    current = version();
+  } catch {
+    current = undefined; // no git here: the version is only needed to publish
+  }
+  const as = current
+    ? `provider version ${current.sha} on ${current.branch}`
+    : "provider version <git sha> on <branch>";
+  const would = `verify ${provider}'s pacts from the broker (selectors: main branch, matching branch, deployed or released) and publish the results as ${as}`;
   if (!broker)
     return {
       summary: `contract:verify: not publishing verification results (PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN are not set); with them it would ${would}.`,
     };
-  const { sha, branch } = version();
+  const { sha, branch } = current ?? version();
   const credentials =
     "PACT_BROKER_TOKEN" in broker.auth
       ? { pactBrokerToken: broker.auth.PACT_BROKER_TOKEN }

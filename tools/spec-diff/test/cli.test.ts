@@ -102,10 +102,6 @@ describe("spec-diff with consumers", () => {
     ],
     ["        startedAt:\n          $ref", "        startTime:\n          $ref"],
   ];
-  const SERVER: [string, string] = [
-    "  - url: https://automation.8x8.com",
-    "  - url: https://automation.eu.8x8.com",
-  ];
   const withPacts = () => {
     const repo = Repo.init().write(SPEC, SPEC_TEXT).commit("spec");
     writePacts(repo.dir);

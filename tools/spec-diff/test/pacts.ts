@@ -29,43 +29,40 @@ const interaction = (description: string, request: object, response: object) => 
   response,
 });
 
-/** Interactions are numbered as listed (#1, #2, …). */
-export const CLI_PACT = {
-  consumer: { name: "workflows-cli" },
+const pact = (consumer: string, interactions: object[]) => ({
+  consumer: { name: consumer },
   provider: { name: "workflows-api" },
-  interactions: [
-    interaction(
-      "a page",
-      { query: { limit: ["2"], offset: ["0"] } },
-      { status: 200, headers: json, body: body([instance("Complete")]) },
-    ),
-    interaction(
-      "a page filtered by status",
-      { query: { status: ["Terminated"] } },
-      { status: 200, headers: json, body: body([instance("Terminated")]) },
-    ),
-    interaction("an unknown definition", {}, { status: 404, headers: json, body: body(error(1300)) }),
-  ],
+  interactions,
   metadata: { pactSpecification: { version: "4.0" } },
-};
+});
 
-export const MONITOR_PACT = {
-  consumer: { name: "workflows-monitor" },
-  provider: { name: "workflows-api" },
-  interactions: [
-    interaction(
-      "a rate-limited poll",
-      { query: { status: ["Terminated"] } },
-      { status: 429, headers: { ...json, "Retry-After": ["2"] }, body: body(error(1100)) },
-    ),
-    interaction(
-      "terminated instances since a time",
-      { query: { status: ["Terminated"], startTimeFrom: ["2021-06-30T00:00:00Z"] } },
-      { status: 200, headers: json, body: body([instance("Terminated")]) },
-    ),
-  ],
-  metadata: { pactSpecification: { version: "4.0" } },
-};
+/** Interactions are numbered as listed (#1, #2, …). */
+export const CLI_PACT = pact("workflows-cli", [
+  interaction(
+    "a page",
+    { query: { limit: ["2"], offset: ["0"] } },
+    { status: 200, headers: json, body: body([instance("Complete")]) },
+  ),
+  interaction(
+    "a page filtered by status",
+    { query: { status: ["Terminated"] } },
+    { status: 200, headers: json, body: body([instance("Terminated")]) },
+  ),
+  interaction("an unknown definition", {}, { status: 404, headers: json, body: body(error(1300)) }),
+]);
+
+export const MONITOR_PACT = pact("workflows-monitor", [
+  interaction(
+    "a rate-limited poll",
+    { query: { status: ["Terminated"] } },
+    { status: 429, headers: { ...json, "Retry-After": ["2"] }, body: body(error(1100)) },
+  ),
+  interaction(
+    "terminated instances since a time",
+    { query: { status: ["Terminated"], startTimeFrom: ["2021-06-30T00:00:00Z"] } },
+    { status: 200, headers: json, body: body([instance("Terminated")]) },
+  ),
+]);
 
 /** Writes both pacts under `root`/packages/{cli,monitor}/pacts/; resolves their paths. */
 export function writePacts(root: string): string[] {
