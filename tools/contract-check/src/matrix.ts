@@ -149,6 +149,13 @@ export function columnName(matrix: ContractMatrix, column: MatrixColumn): string
 
 const cell = (text: string) => text.replaceAll("|", "\\|");
 
+/** A Markdown table laid out the way Biome formats one (columns padded, at least 3 wide). */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 3)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
 /**
  * The generated Markdown for one consumer package's CONTRACTS.md: per pact, its interactions (as
  * numbered in the file, the numbers every report uses) and what each depends on.
@@ -166,26 +173,23 @@ export function renderConsumerMarkdown(
     parts.push("");
     parts.push(`\`${file}\`: ${pact.interactions.length} interactions, numbered as in the file.`);
     parts.push("");
-    parts.push("| # | interaction | provider state | request | status |");
-    parts.push("| - | ----------- | -------------- | ------- | ------ |");
-    pact.interactions.forEach((i, index) => {
+    const interactions = pact.interactions.map((i, index) => {
       const states = (i.providerStates ?? []).map((s) => s.name).join("; ") || i.providerState || "—";
       const query = Object.entries(i.request.query ?? {})
         .flatMap(([name, v]) => values(v).map((value) => `${name}=${value}`))
         .join("&");
       const request = `\`${i.request.method} ${i.request.path}${query ? `?${query}` : ""}\``;
-      parts.push(
-        `| ${index + 1} | ${cell(i.description)} | ${cell(states)} | ${cell(request)} | ${i.response.status} |`,
-      );
+      return [String(index + 1), cell(i.description), cell(states), cell(request), String(i.response.status)];
     });
+    parts.push(...table(["#", "interaction", "provider state", "request", "status"], interactions));
     for (const operation of new Set(matrix.rows.map((r) => r.operation))) {
       parts.push("");
       parts.push(`What each interaction depends on, for \`${operation}\`:`);
       parts.push("");
-      parts.push("| kind | depends on | interactions |");
-      parts.push("| ---- | ---------- | ------------ |");
-      for (const row of matrix.rows.filter((r) => r.operation === operation))
-        parts.push(`| ${row.kind} | \`${cell(row.label)}\` | ${ranges(row.uses[0] ?? [])} |`);
+      const rows = matrix.rows
+        .filter((r) => r.operation === operation)
+        .map((row) => [row.kind, `\`${cell(row.label)}\``, ranges(row.uses[0] ?? [])]);
+      parts.push(...table(["kind", "depends on", "interactions"], rows));
     }
     parts.push("");
   }

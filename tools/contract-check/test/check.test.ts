@@ -25,6 +25,15 @@ const numbered = (pact: Pact, description: string) =>
   pact.interactions.findIndex((i) => i.description === description) + 1;
 const readPact = () => JSON.parse(readFileSync(CLI_PACT, "utf8")) as Pact;
 
+/** The CLI's pact cut to the interactions a test needs (each one costs swagger-mock-validator ≈0.1 s). */
+function trimmed(keep: (description: string) => boolean): { file: string; pact: Pact } {
+  const pact = readPact();
+  pact.interactions = pact.interactions.filter((i) => keep(i.description));
+  const file = path.join(scratch, `trimmed-${pact.interactions.length}.json`);
+  writeFileSync(file, JSON.stringify(pact));
+  return { file, pact };
+}
+
 describe("contract:check", () => {
   it("finds every consumer's pact, the CLI's among them", () => {
     expect(pacts).toContain(CLI_PACT);
@@ -47,8 +56,8 @@ describe("contract:check", () => {
     const get = ((spec.paths as Dict)[OPERATION] as Dict).get as { responses: Dict };
     delete get.responses["404"];
 
-    const findings = await checkPacts({ document: spec }, [CLI_PACT]);
-    const pact = readPact();
+    const { file, pact } = trimmed((d) => d.includes("does not exist") || d.endsWith("filtered by status"));
+    const findings = await checkPacts({ document: spec }, [file]);
     const notFound = numbered(pact, "a request for a definition that does not exist");
     const byStatus = numbered(pact, "a request for one page filtered by status");
     for (const [validator, found] of byValidator(findings)) {
@@ -69,7 +78,7 @@ describe("contract:check", () => {
   });
 
   it("fails each validator on a pact that sends what the spec forbids or reads what it lacks", async () => {
-    const pact = readPact();
+    const { pact } = trimmed((d) => d.includes("does not exist") || d.includes("first page of 2"));
     const [first] = pact.interactions;
     if (!first) throw new Error("the CLI's pact has no interactions");
     first.request.path = first.request.path.replace(/definitions\/[^/]+/, "definitions/not-a-uuid");
