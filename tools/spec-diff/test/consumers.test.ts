@@ -1,11 +1,11 @@
 // Breaking changes name the consumers they break: each change applied alone to the base, every pact
 // checked against the result by both of PactFlow's validators (contract-check).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { checkPacts } from "@workflows-kit/contract-check";
 import { loadSpec } from "@workflows-kit/spec";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffSpecsDetailed, type SpecChange } from "../src/classify.js";
 import { findBrokenConsumers } from "../src/consumers.js";
 import { viewToSpec } from "../src/denormalize.js";
@@ -20,6 +20,16 @@ const pacts = writePacts(root);
 const original = loadSpec() as Dict;
 const OP = "/api/v1/accounts/{accountId}/definitions/{definitionId}/workflows";
 
+// The validators' first run in a process costs about twice a later one (parsing the spec, JIT).
+beforeAll(async () => {
+  const empty = path.join(root, "empty.json");
+  writeFileSync(
+    empty,
+    JSON.stringify({ consumer: { name: "c" }, provider: { name: "p" }, interactions: [] }),
+  );
+  await checkPacts({ document: original }, [empty]);
+});
+
 function at(doc: Dict, dotted: string): Dict {
   return dotted.split(".").reduce((d, k) => (d as Dict)[k] as Dict, doc as unknown) as Dict;
 }
@@ -30,7 +40,7 @@ describe("the client view back as an OpenAPI document", () => {
     expect(normalizeSpec(viewToSpec(view, labels)).view).toEqual(view);
   });
 
-  it("passes the pacts that the spec itself passes (contract-check proves the spec does)", async () => {
+  it("has no finding on pacts the spec allows (the baseline every change is checked against)", async () => {
     const { view, labels } = normalizeSpec(original);
     expect(await checkPacts({ document: viewToSpec(view, labels) }, pacts)).toEqual([]);
   });
