@@ -47,8 +47,9 @@ describe("contract:check", () => {
     expect(pacts).toContain(CLI_PACT);
   });
 
-  it("has zero findings, errors or warnings, from both validators on every pact", async () => {
-    expect(await checkPacts({ document: loadSpec(), file: specPath }, pacts)).toEqual([]);
+  // One validator per test: swagger-mock-validator alone takes ≈1.5 s on the CLI's pact.
+  it.each(VALIDATORS)("has zero findings, errors or warnings, from %s on every pact", async (validator) => {
+    expect(await checkPacts({ document: loadSpec(), file: specPath }, pacts, [validator])).toEqual([]);
   });
 
   it("fails each validator on a spec that renames a field, drops an enum value and a status", async () => {

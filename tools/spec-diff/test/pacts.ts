@@ -64,12 +64,13 @@ export const MONITOR_PACT = pact("workflows-monitor", [
   ),
 ]);
 
-/** Writes both pacts under `root`/packages/{cli,monitor}/pacts/; resolves their paths. */
-export function writePacts(root: string): string[] {
-  return [
+/** Writes the pacts (both, or the CLI's) under `root`/packages/{cli,monitor}/pacts/; resolves their paths. */
+export function writePacts(root: string, which: "both" | "cli" = "both"): string[] {
+  const all = [
     ["cli", "workflows-cli-workflows-api.json", CLI_PACT],
     ["monitor", "workflows-monitor-workflows-api.json", MONITOR_PACT],
-  ].map(([pkg, name, pact]) => {
+  ] as const;
+  return all.slice(0, which === "both" ? 2 : 1).map(([pkg, name, pact]) => {
     const dir = path.join(root, "packages", String(pkg), "pacts");
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, String(name));
