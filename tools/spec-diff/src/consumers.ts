@@ -3,10 +3,34 @@
 // contract-check (both of PactFlow's validators). An interaction that holds against the base and no
 // longer holds with the change is broken by it. Checked alone, two changes to one field are each
 // blamed for what they break, not for what the other does.
+import { statSync } from "node:fs";
 import path from "node:path";
 import { checkPacts, type Finding } from "@workflows-kit/contract-check";
 import type { ConsumerBreak, DetailedDiff, SpecChange } from "./classify.js";
 import { applyDifferences, viewToSpec } from "./denormalize.js";
+
+/**
+ * Checks by content: the same document against the same pact files (path, size, mtime) answers
+ * from memory, so changes made of the same differences, or a base shared by a diff and a gate in
+ * one process, are checked once (a validator run costs ≈0.1 s per interaction).
+ */
+const checked = new Map<string, Promise<Finding[]>>();
+function cachedCheck(document: Record<string, unknown>, pactFiles: readonly string[]): Promise<Finding[]> {
+  const files = pactFiles.map((f) => {
+    const { size, mtimeMs } = statSync(f);
+    return [f, size, mtimeMs];
+  });
+  const id = JSON.stringify([document, files]);
+  let findings = checked.get(id);
+  if (!findings) {
+    findings = checkPacts({ document }, pactFiles);
+    findings.catch(() => checked.delete(id));
+    checked.set(id, findings);
+    // Bounded: the oldest entry goes first.
+    if (checked.size > 32) checked.delete(checked.keys().next().value as string);
+  }
+  return findings;
+}
 
 const key = (f: Finding) => JSON.stringify([f.validator, f.file, f.number, f.code, f.location, f.message]);
 
@@ -28,8 +52,7 @@ export async function findBrokenConsumers(
   const breaking = diff.changes.filter((c) => c.breaking);
   if (breaking.length === 0 || pactFiles.length === 0) return check;
 
-  const run = (view: Record<string, unknown>) =>
-    checkPacts({ document: viewToSpec(view, diff.labels) }, pactFiles);
+  const run = (view: Record<string, unknown>) => cachedCheck(viewToSpec(view, diff.labels), pactFiles);
   let baseline: Set<string>;
   try {
     baseline = new Set((await run(diff.base.view)).map(key));
@@ -39,20 +62,12 @@ export async function findBrokenConsumers(
     for (const c of breaking) c.unchecked = problem;
     return check;
   }
-  // Changes made of the same differences (one edit, several uses) share one check.
-  const results = new Map<string, Promise<Finding[]>>();
   for (const change of breaking) {
-    const sources = diff.sourcesOf(change);
-    const id = JSON.stringify(sources);
-    let findings = results.get(id);
-    if (!findings) {
-      findings = run(applyDifferences(diff.base.view, sources));
-      results.set(id, findings);
-    }
     try {
+      const findings = await run(applyDifferences(diff.base.view, diff.sourcesOf(change)));
       attribute(
         change,
-        (await findings).filter((f) => !baseline.has(key(f))),
+        findings.filter((f) => !baseline.has(key(f))),
         relative,
       );
     } catch (error) {

@@ -2,7 +2,7 @@
 // pnpm and turbo may put in front of forwarded arguments.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SpecChange } from "../src/classify.js";
 import { main } from "../src/cli.js";
 import type { DiffReport } from "../src/commands.js";
@@ -102,14 +102,15 @@ describe("spec-diff with consumers", () => {
     ],
     ["        startedAt:\n          $ref", "        startTime:\n          $ref"],
   ];
-  const withPacts = () => {
-    const repo = Repo.init().write(SPEC, SPEC_TEXT).commit("spec");
+  // One repository for both cases: the gate re-uses the checks the diff made (same spec, same pacts).
+  let repo: Repo;
+  beforeAll(() => {
+    repo = Repo.init().write(SPEC, SPEC_TEXT).commit("spec");
     writePacts(repo.dir, "cli"); // one pact: each check costs ≈0.5 s (test/consumers.test.ts has both)
-    return repo;
-  };
+    repo.editSpec(...RENAME);
+  });
 
   it("diff names the consumers and interactions each breaking change breaks, in JSON and text", async () => {
-    const repo = withPacts().editSpec(...RENAME);
     const json = JSON.parse(
       (await main(["diff", "--base", "HEAD", "--json"], repo.dir, {})).out,
     ) as DiffReport;
@@ -128,7 +129,6 @@ describe("spec-diff with consumers", () => {
   });
 
   it("the gate's message names them too", async () => {
-    const repo = withPacts().editSpec(...RENAME);
     const gate = await main(["gate", "--base", "HEAD"], repo.dir, {});
     expect(gate.exitCode).toBe(1);
     expect(gate.err).toMatch(/body\[\]\.startedAt \[field-renamed\]: .* → breaks workflows-cli #1–2\n/);
