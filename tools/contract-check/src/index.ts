@@ -5,6 +5,7 @@ export {
   type SpecInput,
   VALIDATORS,
   type Validator,
+  warmUp,
 } from "./check.js";
 export {
   type ContractMatrix,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { findPactFiles, loadSpec, workspaceRoot as root, specPath } from "@workflows-kit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPacts, type Finding, formatFindings, VALIDATORS } from "../src/check.js";
+import { checkPacts, type Finding, formatFindings, VALIDATORS, warmUp } from "../src/check.js";
 import type { Pact } from "../src/pacts.js";
 
 type Dict = Record<string, unknown>;
@@ -16,14 +16,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const pacts = await findPactFiles();
 beforeAll(async () => {
-  // The validators' first run in a process costs about twice a later one (parsing the spec, JIT):
-  // paid here, on an empty pact, so each test measures its own work.
-  const empty = path.join(scratch, "empty.json");
-  writeFileSync(
-    empty,
-    JSON.stringify({ consumer: { name: "c" }, provider: { name: "p" }, interactions: [] }),
-  );
-  await checkPacts({ document: loadSpec(), file: specPath }, [empty]);
+  await warmUp({ document: loadSpec(), file: specPath });
 });
 
 const byValidator = (findings: Finding[]) =>

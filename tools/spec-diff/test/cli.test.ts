@@ -2,6 +2,8 @@
 // pnpm and turbo may put in front of forwarded arguments.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { warmUp } from "@workflows-kit/contract-check";
+import { loadSpec } from "@workflows-kit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SpecChange } from "../src/classify.js";
 import { main } from "../src/cli.js";
@@ -104,10 +106,11 @@ describe("spec-diff with consumers", () => {
   ];
   // One repository for both cases: the gate re-uses the checks the diff made (same spec, same pacts).
   let repo: Repo;
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = Repo.init().write(SPEC, SPEC_TEXT).commit("spec");
     writePacts(repo.dir, "cli"); // one pact: each check costs ≈0.5 s (test/consumers.test.ts has both)
     repo.editSpec(...RENAME);
+    await warmUp({ document: loadSpec() }); // the validators' costlier first run
   });
 
   it("diff names the consumers and interactions each breaking change breaks, in JSON and text", async () => {

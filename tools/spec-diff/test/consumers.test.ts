@@ -1,9 +1,9 @@
 // Breaking changes name the consumers they break: each change applied alone to the base, every pact
 // checked against the result by both of PactFlow's validators (contract-check).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { checkPacts } from "@workflows-kit/contract-check";
+import { checkPacts, warmUp } from "@workflows-kit/contract-check";
 import { loadSpec } from "@workflows-kit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffSpecsDetailed, type SpecChange } from "../src/classify.js";
@@ -20,15 +20,7 @@ const pacts = writePacts(root);
 const original = loadSpec() as Dict;
 const OP = "/api/v1/accounts/{accountId}/definitions/{definitionId}/workflows";
 
-// The validators' first run in a process costs about twice a later one (parsing the spec, JIT).
-beforeAll(async () => {
-  const empty = path.join(root, "empty.json");
-  writeFileSync(
-    empty,
-    JSON.stringify({ consumer: { name: "c" }, provider: { name: "p" }, interactions: [] }),
-  );
-  await checkPacts({ document: original }, [empty]);
-});
+beforeAll(() => warmUp({ document: original }));
 
 function at(doc: Dict, dotted: string): Dict {
   return dotted.split(".").reduce((d, k) => (d as Dict)[k] as Dict, doc as unknown) as Dict;
