@@ -258,10 +258,10 @@ const cases: Case[] = [
       const error = at(schemas(doc), "Error");
       error.required = (error.required as string[]).filter((n) => n !== "errorId");
     },
-    forward: ["400", "401", "403", "404", "429", "5XX"].map(
+    forward: ["400", "401", "403", "404", "429", "500", "502", "503", "504", "5XX"].map(
       (s): Expected => ["field-optional", B, `response ${s} (application/json) body.errorId`],
     ),
-    reverse: ["400", "401", "403", "404", "429", "5XX"].map(
+    reverse: ["400", "401", "403", "404", "429", "500", "502", "503", "504", "5XX"].map(
       (s): Expected => ["field-required", NB, `response ${s} (application/json) body.errorId`],
     ),
   },
