@@ -20,3 +20,4 @@ export {
   type ListEndpoint,
   type ListEndpointOptions,
 } from "./list-endpoint.js";
+export { type SleepClock, type SleepingVirtualClock, withSleep } from "./sleep.js";

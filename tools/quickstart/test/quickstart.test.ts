@@ -6,7 +6,12 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWorkflowsClient } from "@workflows-kit/client";
-import { type ChildExit, type RunningChild, startChild } from "@workflows-kit/testing/drills";
+import {
+  killLeftovers,
+  type ProcessExit,
+  type RunningProcess,
+  startProcess,
+} from "@workflows-kit/testing/drills";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -14,16 +19,17 @@ const readme = readFileSync(path.join(root, "README.md"), "utf8");
 const scripts = (
   JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
+// turbo from the repository's node_modules, as `pnpm start` finds it; the rest of this environment.
 const env = {
-  ...process.env,
   PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
   FORCE_COLOR: "0",
 };
 /** Kills what hangs: turbo, Node and the provider on a loaded 2-core machine take seconds, not this. */
 const HARD_TIMEOUT_MS = 100_000;
 
-const start = (command: string, args: string[]): RunningChild =>
-  startChild(command, args, { cwd: root, env, hardTimeoutMs: HARD_TIMEOUT_MS });
+const start = (command: string, args: string[]): RunningProcess =>
+  startProcess(command, args, { cwd: root, env, inheritEnv: true, hardTimeoutMs: HARD_TIMEOUT_MS });
+afterAll(killLeftovers);
 /** A shell line as the user would paste it, from the repository root. */
 const sh = (line: string) => start("sh", ["-c", line]).exited;
 
@@ -31,7 +37,7 @@ const LOCAL = "http://127.0.0.1:4011";
 const DEMO_ENV = `WORKFLOWS_BASE_URL=${LOCAL} WORKFLOWS_API_KEY=local-demo-key`;
 
 describe("pnpm start", () => {
-  let run: ChildExit;
+  let run: ProcessExit;
   beforeAll(async () => {
     // The root script as pnpm runs it; `--only`: the builds it would run first are this task's dependencies.
     run = await sh(`${scripts.start} --only`);
@@ -58,17 +64,17 @@ describe("pnpm start", () => {
   });
 
   describe("what it says to try next, with `pnpm provider` (its bin, default seed) running", () => {
-    let provider: RunningChild;
+    let provider: RunningProcess;
     let url: string;
     beforeAll(async () => {
       const manifest = createRequire(import.meta.url).resolve("@workflows-kit/provider/package.json");
       const bin = path.join(path.dirname(manifest), "dist/main.js");
       // Its default seed, on a free port: the port is the one thing that differs from `pnpm provider`.
       provider = start(process.execPath, [bin, "--port", "0"]);
-      [, url = ""] = await provider.waitFor(/listening on (http:\/\/\S+)/);
+      [, url = ""] = (await provider.stdout.waitFor(/listening on (http:\/\/\S+)/)).groups;
     });
     afterAll(async () => {
-      provider.child.kill("SIGTERM");
+      provider.signal("SIGTERM");
       await provider.exited;
     });
 

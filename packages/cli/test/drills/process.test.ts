@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { WorkflowInstance } from "@workflows-kit/client";
 import { startProvider } from "@workflows-kit/provider";
-import { type RunningChild, startChild, startServer } from "@workflows-kit/testing/drills";
-import { describe, expect, it } from "vitest";
+import { killLeftovers, type RunningProcess, startProcess, startServer } from "@workflows-kit/testing/drills";
+import { afterEach, describe, expect, it } from "vitest";
 import { accountId, definitionId, generated, ids } from "../support/data.js";
 import { API_KEY } from "../support/io.js";
 
@@ -15,25 +15,20 @@ const bin = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const HARD_TIMEOUT_MS = 60_000;
 /** Each test's bound: Node start-up and a walk on a loaded 2-core machine, plus the kill above. */
 const BOUND = { timeout: HARD_TIMEOUT_MS + 15_000 };
+afterEach(killLeftovers);
 
-/**
- * `workflows ...args` with the test key and `baseUrl` (none: no server); with `stopAfter`, stdout is
- * closed after that many bytes, as `| head -c` does.
- */
-function workflows(args: string[], baseUrl?: string, stopAfter?: number): RunningChild {
-  return startChild(process.execPath, [bin, ...args], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      WORKFLOWS_API_KEY: API_KEY,
-      ...(baseUrl === undefined ? {} : { WORKFLOWS_BASE_URL: baseUrl }),
-    },
+/** `workflows ...args` with PATH, the test key and `baseUrl` (none: no server) only. */
+const workflows = (args: string[], baseUrl?: string): RunningProcess =>
+  startProcess(process.execPath, [bin, ...args], {
+    env: { WORKFLOWS_API_KEY: API_KEY, WORKFLOWS_BASE_URL: baseUrl },
     hardTimeoutMs: HARD_TIMEOUT_MS,
-    ...(stopAfter === undefined ? {} : { stopAfter }),
   });
-}
 
-/** `count` complete lines on stdout. */
-const lines = (count: number) => new RegExp(`^(?:.*\\n){${count}}`);
+/** What a run ended with, without its timings. */
+const outcome = async (running: RunningProcess) => {
+  const { code, signal, stdout, stderr } = await running.exited;
+  return { code, signal, stdout, stderr };
+};
 
 const ndjsonIds = (text: string) =>
   text
@@ -49,7 +44,7 @@ describe("the bin as a process (node dist/cli.js)", () => {
   it("--version and -V print the version of the package it was built from", BOUND, async () => {
     const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
     for (const flag of ["--version", "-V"]) {
-      expect(await workflows([flag]).exited).toEqual({
+      expect(await outcome(workflows([flag]))).toEqual({
         code: 0,
         signal: null,
         stdout: `${(manifest as { version: string }).version}\n`,
@@ -59,7 +54,7 @@ describe("the bin as a process (node dist/cli.js)", () => {
   });
 
   it("sets the process's exit code: bad usage is 2, before any request", BOUND, async () => {
-    expect(await workflows(["list", ...ids, "--limit", "-1"]).exited).toEqual({
+    expect(await outcome(workflows(["list", ...ids, "--limit", "-1"]))).toEqual({
       code: 2,
       signal: null,
       stdout: "",
@@ -87,7 +82,11 @@ describe("the bin as a process (node dist/cli.js)", () => {
     });
     try {
       const args = ["list", ...ids, "--all", "--limit", "10", "--format", "ndjson"];
-      const result = await workflows(args, provider.url, 1).exited;
+      // As `| head -n 1`: the reader goes away once the first line arrived.
+      const child = workflows(args, provider.url);
+      await child.stdout.waitFor(/./);
+      child.child.stdout?.destroy();
+      const result = await child.exited;
       expect(result).toMatchObject({ code: 0, signal: null, stderr: "" });
       expect(provider.requests.length).toBeLessThan(500);
     } finally {
@@ -109,8 +108,9 @@ describe("the bin as a process (node dist/cli.js)", () => {
       const server = await serveFirstPageOnly();
       try {
         const child = workflows(["list", ...ids, "--all", "--limit", "10", "--format", "ndjson"], server.url);
-        await Promise.all([child.waitFor(lines(10)), server.received(1)]);
-        child.child.kill("SIGINT");
+        // The first page (10 lines) is on stdout and the server holds the second request.
+        await Promise.all([child.stdout.waitFor(() => true, { from: 9 }), server.received(1)]);
+        child.signal("SIGINT");
         const result = await child.exited;
         expect(result).toMatchObject({ code: 130, signal: null, stderr: "workflows: interrupted\n" });
         expect(ndjsonIds(result.stdout)).toEqual(first.map((i) => i.workflowId));
@@ -125,8 +125,8 @@ describe("the bin as a process (node dist/cli.js)", () => {
       try {
         const child = workflows(["summary", ...ids, "--limit", "10"], server.url);
         await server.received(1);
-        child.child.kill("SIGINT");
-        expect(await child.exited).toEqual({
+        child.signal("SIGINT");
+        expect(await outcome(child)).toEqual({
           code: 130,
           signal: null,
           stdout: "",

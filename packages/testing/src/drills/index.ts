@@ -1,13 +1,5 @@
 // Drills on real loopback sockets: servers, faults, the leak checker, the stage and the runners.
-export {
-  type ChildExit,
-  type ChildOptions,
-  type ChildResult,
-  type RunningChild,
-  runChild,
-  type StartChildOptions,
-  startChild,
-} from "./child.js";
+export { type ChildOptions, type ChildResult, runChild } from "./child.js";
 export {
   always,
   apiError,
@@ -33,5 +25,18 @@ export {
   type Outcome,
   runCall,
 } from "./outcome.js";
+export {
+  jsonLine,
+  killLeftovers,
+  LINE_WITHIN_MS,
+  type LineMatch,
+  type LinePattern,
+  Lines,
+  type ProcessExit,
+  type ProcessOptions,
+  type RunningProcess,
+  startProcess,
+  type WaitOptions,
+} from "./process.js";
 export { type Handler, type RecordedRequest, startServer, type TestServer } from "./server.js";
 export { drillIds, EARLY_MS, reordered, SLACK_MS, type Staged, type StageOptions, stage } from "./stage.js";
