@@ -32,6 +32,8 @@ export interface RunIO {
   clock?: Clock;
   /** Test seam: the backoff's jitter, `() => number` in [0, 1). */
   random?: () => number;
+  /** Test seam: the probe's wait for a 429's `Retry-After` (default: a timer the signal cancels). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** An empty variable counts as unset, as shells make it easy to export one by accident. */
@@ -86,7 +88,14 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
       raw = command.raw;
       code = await probe(
         command,
-        present({ env: io.env, output, fetch: io.fetch, clock: io.clock, signal: io.signal }),
+        present({
+          env: io.env,
+          output,
+          fetch: io.fetch,
+          clock: io.clock,
+          sleep: io.sleep,
+          signal: io.signal,
+        }),
       );
     } else {
       // Only values safe to echo: never the key, and not the base URL (it could carry credentials).

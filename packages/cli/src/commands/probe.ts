@@ -16,29 +16,13 @@ import type { Output } from "../output.js";
 export interface ProbeContext {
   env: Readonly<Record<string, string | undefined>>;
   output: Output;
-  /** Test seams (RunIO's): the probe's transport, and the clock its 429 waits and HAR times run on. */
+  /** Test seams (RunIO's): the probe's transport, its clock (HAR times) and its 429 waits. */
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Ctrl-C: the request in flight is aborted. */
   signal?: AbortSignal;
 }
-
-/** A wait on `clock` that `signal` cancels, as the probe's default sleep is on the system's timers. */
-const sleepOn =
-  (clock: Clock) =>
-  (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clock.clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = clock.setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
 
 /** An empty variable counts as unset, as for every other command. */
 const setting = (env: ProbeContext["env"], name: string) => (env[name] === "" ? undefined : env[name]);
@@ -93,7 +77,7 @@ async function run(command: ProbeCommand, context: ProbeContext): Promise<ProbeR
         timeoutMs: integer(setting(env, "WORKFLOWS_TIMEOUT_MS")),
         fetch: context.fetch,
         signal: context.signal,
-        sleep: clock && sleepOn(clock),
+        sleep: context.sleep,
         now: clock && (() => clock.now()),
       }),
     });

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createVirtualClock, type VirtualClock } from "@workflows-kit/testing";
+import { createVirtualClock, type VirtualClock, withSleep } from "@workflows-kit/testing";
 import { run } from "../../src/index.js";
 import { MEMORY_URL } from "./providers.js";
 
@@ -33,7 +33,7 @@ export interface CliOptions {
   stdout?: Writable;
   /**
    * In memory: the fetch that answers (the provider's, or an observed one), on a virtual clock
-   * (default: a new one) and zero jitter. Without it the run uses the network and real time (drills).
+   * (default: a new one; also the probe's sleep) and zero jitter. Without it the run uses the network and real time (drills).
    */
   fetch?: typeof globalThis.fetch;
   clock?: VirtualClock;
@@ -52,14 +52,15 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
     ...(baseUrl ? { WORKFLOWS_BASE_URL: baseUrl } : {}),
     ...options.env,
   };
-  const clock = options.fetch ? (options.clock ?? createVirtualClock()) : undefined;
+  // One virtual time for the client's timers and the probe's waits.
+  const clock = options.fetch ? withSleep(options.clock ?? createVirtualClock()) : undefined;
   const running = run(args, {
     env,
     stdout,
     stderr,
     isTTY: options.isTTY ?? false,
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.fetch && clock ? { fetch: options.fetch, clock, random: () => 0 } : {}),
+    ...(options.fetch && clock ? { fetch: options.fetch, clock, sleep: clock.sleep, random: () => 0 } : {}),
   });
   const code = await (clock && options.drive !== false ? clock.run(running) : running);
   return { code, stdout: stdout instanceof Capture ? stdout.text : "", stderr: stderr.text };
