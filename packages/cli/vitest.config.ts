@@ -1,8 +1,12 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
-// Contract tests run in their own task (contract:consumer, vitest.contract.config.ts), the fault
-// drills in theirs (drills, test/drills/vitest.config.ts).
+// Unit tests: run() on an injected fetch (the reference provider in memory, or an observed fetch) and
+// a virtual clock; no sockets, vitest's default 5 s timeout. Contract tests run in their own task
+// (contract:consumer, vitest.contract.config.ts), the drills on real sockets and processes in theirs
+// (drills, test/drills/vitest.config.ts).
 export default defineConfig({
-  // Multi-page walks against real servers run alongside every other suite on 2 CI cores.
-  test: { exclude: [...configDefaults.exclude, "test/contract/**", "test/drills/**"], testTimeout: 30_000 },
+  test: {
+    exclude: [...configDefaults.exclude, "test/contract/**", "test/drills/**"],
+    setupFiles: ["test/support/no-network.ts"],
+  },
 });

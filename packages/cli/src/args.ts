@@ -5,9 +5,12 @@ import { type RawInputs, UsageError } from "./errors.js";
 export const LIST_FORMATS = ["table", "json", "ndjson", "csv"] as const;
 export const SUMMARY_FORMATS = ["table", "json"] as const;
 export const PROBE_FORMATS = ["table", "json"] as const;
+/** What `offset` counts on the server (`auto`: the client finds out during the walk). */
+export const OFFSET_UNITS = ["pages", "items", "auto"] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 export type ProbeFormat = (typeof PROBE_FORMATS)[number];
+export type OffsetUnitSetting = (typeof OFFSET_UNITS)[number];
 
 /** The filters of a call: everything but paging. */
 export type Filters = Omit<IterateWorkflowInstancesInput, "pageSize" | "maxItems">;
@@ -18,6 +21,8 @@ interface Parsed {
   limit: number | undefined;
   /** `--max`: the walk's maxItems. */
   max: number | undefined;
+  /** `--offset-unit`; wins over WORKFLOWS_OFFSET_UNIT. */
+  offsetUnit: OffsetUnitSetting | undefined;
   /** What was typed, by flag (`--limit` → "abc"), to quote back in messages. */
   raw: RawInputs;
 }
@@ -48,7 +53,7 @@ export interface ProbeCommand {
   saveHar?: string;
   raw: RawInputs;
 }
-export type Command = { name: "help" } | ListCommand | SummaryCommand | ProbeCommand;
+export type Command = { name: "help" } | { name: "version" } | ListCommand | SummaryCommand | ProbeCommand;
 
 const COMMON = {
   account: { type: "string" },
@@ -60,6 +65,7 @@ const COMMON = {
   limit: { type: "string" },
   max: { type: "string" },
   format: { type: "string" },
+  "offset-unit": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 const LIST = { ...COMMON, offset: { type: "string" }, all: { type: "boolean" } } as const;
@@ -84,11 +90,25 @@ export function integer(raw: string | undefined): number | undefined {
   return /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
-  if (value === undefined) return allowed[0] as T;
+/** `value` if it is one of `allowed`; a usage error naming `source` (a flag or a variable) otherwise. */
+function oneOf<T extends string>(source: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`, flag);
+  throw new UsageError(
+    `${source} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`,
+    source,
+  );
 }
+
+/** `value` checked against `allowed`, or undefined when absent. */
+export const optionalOneOf = <T extends string>(
+  source: string,
+  value: string | undefined,
+  allowed: readonly T[],
+) => (value === undefined ? undefined : oneOf(source, value, allowed));
+
+/** A `--format` value, the first allowed one when absent. */
+const format = <T extends string>(value: string | undefined, allowed: readonly T[]): T =>
+  value === undefined ? (allowed[0] as T) : oneOf("--format", value, allowed);
 
 /** `T` with every key that may be undefined made optional instead. */
 export type Present<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
@@ -100,9 +120,43 @@ export function present<T extends object>(value: T): Present<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Present<T>;
 }
 
-function parse<O extends typeof COMMON | typeof LIST | typeof PROBE>(options: O, args: string[]) {
+type Options = typeof COMMON | typeof LIST | typeof PROBE;
+
+/**
+ * `--limit -1` as `--limit=-1`: Node reads a value that starts with a dash as a missing one
+ * ("argument is ambiguous"), so a negative number would never reach the range check.
+ */
+function joinNegativeNumbers(options: Options, args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const option = (options as Record<string, { type: string }>)[arg.slice(2)];
+    if (arg.startsWith("--") && option?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
+}
+
+function parse(options: Options, args: string[]): ParsedArgs["values"] {
+  let parsed: ParsedArgs;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({
+      args: joinNegativeNumbers(options, args),
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    }) as ParsedArgs;
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     if (!code?.startsWith("ERR_PARSE_ARGS")) throw error;
@@ -111,6 +165,18 @@ function parse<O extends typeof COMMON | typeof LIST | typeof PROBE>(options: O,
       code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? (message.split(". ")[0] ?? message) : message,
     );
   }
+  // parseArgs keeps the last of a repeated flag: a second --account is a mistake, not an override.
+  const seen = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || token.name === undefined || token.value === undefined) continue;
+    const first = seen.get(token.name);
+    if (first !== undefined) {
+      const values = `${JSON.stringify(first)} and ${JSON.stringify(token.value)}`;
+      throw new UsageError(`--${token.name} was given twice (${values}): give it once`, `--${token.name}`);
+    }
+    seen.set(token.name, token.value);
+  }
+  return parsed.values;
 }
 
 /**
@@ -121,6 +187,8 @@ export function parseCommand(argv: readonly string[]): Command {
   const [name, ...args] = argv;
   if (name === undefined) throw new UsageError("missing command: list, summary or probe");
   if (name === "help" || name === "--help" || name === "-h") return { name: "help" };
+  // Only in the command's place: after a command, --version N is the definition's version.
+  if (name === "--version" || name === "-V") return { name: "version" };
   if (name === "probe") return parseProbe(args);
   if (name !== "list" && name !== "summary") {
     throw new UsageError(`unknown command ${JSON.stringify(name)}: expected list, summary or probe`);
@@ -140,10 +208,11 @@ export function parseCommand(argv: readonly string[]): Command {
     }) as Filters,
     limit: integer(text("limit")),
     max: integer(text("max")),
+    offsetUnit: optionalOneOf("--offset-unit", text("offset-unit"), OFFSET_UNITS),
     raw: Object.fromEntries(Object.entries(values).map(([key, value]) => [`--${key}`, value])),
   };
   if (name === "summary") {
-    return { name, ...parsed, format: oneOf("--format", text("format"), SUMMARY_FORMATS) };
+    return { name, ...parsed, format: format(text("format"), SUMMARY_FORMATS) };
   }
   const all = values.all === true;
   if (all && values.offset !== undefined) {
@@ -153,7 +222,7 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     name,
     ...parsed,
-    format: oneOf("--format", text("format"), LIST_FORMATS),
+    format: format(text("format"), LIST_FORMATS),
     all,
     offset: integer(text("offset")),
   };
@@ -185,7 +254,7 @@ function parseProbe(args: string[]): Command {
       har: text("har"),
       saveHar: text("save-har"),
     }),
-    format: oneOf("--format", text("format"), PROBE_FORMATS),
+    format: format(text("format"), PROBE_FORMATS),
     raw: Object.fromEntries(Object.entries(values).map(([key, value]) => [`--${key}`, value])),
   };
 }

@@ -4,8 +4,10 @@ import {
   InternalServerError,
   InvalidParameterError,
   NotFoundError,
+  PaginationError,
   PermissionDeniedError,
   RateLimitError,
+  WorkflowsAbortError,
   WorkflowsApiError,
   WorkflowsConnectionError,
   WorkflowsTimeoutError,
@@ -19,6 +21,10 @@ export const ExitCode = {
   Auth: 3,
   NotFound: 4,
   Unavailable: 5,
+  /** `workflows probe`: the server (or the recording) contradicts the spec. */
+  Contradicted: 6,
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -39,6 +45,14 @@ export class MissingApiKeyError extends Error {
   override name = "MissingApiKeyError";
   constructor(readonly variable = "WORKFLOWS_API_KEY") {
     super(`${variable} is not set: export your 8x8 API key in it (it is never printed)`);
+  }
+}
+
+/** The run was cancelled (Ctrl-C) while it waited on something other than a request (stdout). */
+export class InterruptedError extends Error {
+  override name = "InterruptedError";
+  constructor() {
+    super("interrupted");
   }
 }
 
@@ -68,12 +82,19 @@ const SOURCE_OF: Readonly<Record<string, string>> = {
   pageSize: "--limit",
   offset: "--offset",
   maxItems: "--max",
+  offsetUnit: "--offset-unit",
   apiKey: "WORKFLOWS_API_KEY",
   baseUrl: "WORKFLOWS_BASE_URL",
   maxRetries: "WORKFLOWS_MAX_RETRIES",
   timeoutMs: "WORKFLOWS_TIMEOUT_MS",
 };
-const PARAMETER_NAMES = new RegExp(`\\b(${Object.keys(SOURCE_OF).join("|")})\\b`, "g");
+// Only the camelCase names: "offset" or "limit" in a reason may be plain English ("a UTC offset").
+const PARAMETER_NAMES = new RegExp(
+  `\\b(${Object.keys(SOURCE_OF)
+    .filter((name) => /[A-Z]/.test(name))
+    .join("|")})\\b`,
+  "g",
+);
 
 /** What the user typed for each flag or variable, to quote it back exactly (never the key). */
 export type RawInputs = Readonly<Record<string, string | boolean | undefined>>;
@@ -92,7 +113,11 @@ function apiDetail(error: WorkflowsApiError): string {
 }
 
 function invalidParameter(error: InvalidParameterError, raw: RawInputs): Failure {
-  const source = SOURCE_OF[error.parameter] ?? error.parameter;
+  // The offset unit comes from the flag or, when none was typed, from the environment.
+  const source =
+    error.parameter === "offsetUnit" && raw["--offset-unit"] === undefined
+      ? "WORKFLOWS_OFFSET_UNIT"
+      : (SOURCE_OF[error.parameter] ?? error.parameter);
   // The client words its reasons in spec names ("later than startTimeTo"); the user typed flags.
   const reason = error.reason.replace(PARAMETER_NAMES, (name) => SOURCE_OF[name] ?? name);
   if (error.parameter === "apiKey") {
@@ -103,10 +128,85 @@ function invalidParameter(error: InvalidParameterError, raw: RawInputs): Failure
   return { exitCode: ExitCode.Usage, message: `${source} ${reason}${got}` };
 }
 
+/**
+ * How many requests a failed call made, as the user can act on it: "on all 3 attempts", or "on the
+ * only attempt (WORKFLOWS_MAX_RETRIES=0)" when retries were off, never "retries exhausted" for none.
+ */
+function attemptsMade(attempts: number, raw: RawInputs): string {
+  if (attempts > 1) return `on all ${attempts} attempts`;
+  const setting = raw.WORKFLOWS_MAX_RETRIES;
+  return typeof setting === "string" && setting !== ""
+    ? `on the only attempt (WORKFLOWS_MAX_RETRIES=${setting})`
+    : "on the only attempt";
+}
+
+/** A server's message as a sentence: hints follow it, so it must end with a full stop. */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+/** The spec's path, from the server's root: what a request URL ends with when the base URL is right. */
+const API_PATH = "/api/v1/accounts/";
+
+/**
+ * 404: unknown ids (the API's error body, e.g. code 1300, at the spec's path from the root), or a
+ * request that never reached the API (a proxy's page, a base URL with a path): the base URL is at fault.
+ */
+function notFound(error: NotFoundError, raw: RawInputs): Failure {
+  const what = error.serverMessage === undefined ? "" : `${sentence(error.serverMessage)} `;
+  const path = new URL(error.url).pathname;
+  if (error.code !== undefined && path.startsWith(API_PATH)) {
+    return {
+      exitCode: ExitCode.NotFound,
+      message: `not found: ${what}Check --account and --definition ${apiDetail(error)}`,
+    };
+  }
+  const base = typeof raw["--base-url"] === "string" ? "--base-url" : "WORKFLOWS_BASE_URL";
+  const cause =
+    error.code === undefined
+      ? "the answer has no API error body, so the request did not reach the workflows API. "
+      : "";
+  const prefix = path.slice(0, Math.max(0, path.indexOf(API_PATH)));
+  const extra = prefix ? ` it has the path ${prefix}, but the client adds ${API_PATH}… itself;` : "";
+  return {
+    exitCode: ExitCode.NotFound,
+    message: `not found: ${what}${cause}Check ${base}:${extra} it should be the API's root, e.g. https://automation.8x8.com ${apiDetail(error)}`,
+  };
+}
+
+function rateLimited(error: RateLimitError, raw: RawInputs): string {
+  const asks = error.retryAfterMs === undefined ? undefined : `${error.retryAfterMs / 1000} s`;
+  if (error.retryAfterExceeded) {
+    return `rate limited by the server: it asks to wait ${asks}, longer than workflows waits, so it did not retry; try again later ${apiDetail(error)}`;
+  }
+  const wait = asks === undefined ? "" : `; it asks to wait ${asks}`;
+  return `rate limited by the server ${attemptsMade(error.attempts, raw)}${wait} ${apiDetail(error)}`;
+}
+
+/** The walk stopped advancing: most likely the server counts `offset` in another unit. */
+function pagination(error: PaginationError, raw: RawInputs): string {
+  // observedUnit/assumedUnit: set by clients that detect the unit (offsetUnit "auto").
+  const { observedUnit, assumedUnit } = error as PaginationError & {
+    observedUnit?: string;
+    assumedUnit?: string;
+  };
+  const configured = raw["--offset-unit"] ?? raw.WORKFLOWS_OFFSET_UNIT;
+  // Without a setting the client counts what the spec states: pages.
+  const assumed = assumedUnit ?? (configured === "items" ? "items" : "pages");
+  const other = observedUnit ?? (assumed === "items" ? "pages" : "items");
+  const fix = `set --offset-unit ${other} (or auto) or WORKFLOWS_OFFSET_UNIT; \`workflows probe\` tells what the server does`;
+  const page = `(the page at offset ${error.offset}, limit ${error.limit}, repeated the one before)`;
+  if (observedUnit !== undefined && observedUnit !== assumed) {
+    return `the server counts offset in ${observedUnit}, not ${assumed}: ${fix} ${page}`;
+  }
+  return `the walk stopped advancing ${page}: if the server counts offset in ${other}, not ${assumed}, ${fix}`;
+}
+
 /** Maps any error to its exit code and a one-line message built from the error's data. */
 export function toFailure(error: unknown, raw: RawInputs): Failure {
   if (error instanceof UsageError) {
     return { exitCode: ExitCode.Usage, message: `${error.message}\nRun 'workflows --help' for usage.` };
+  }
+  if (error instanceof WorkflowsAbortError || error instanceof InterruptedError) {
+    return { exitCode: ExitCode.Interrupted, message: "interrupted" };
   }
   if (error instanceof MissingApiKeyError) return { exitCode: ExitCode.Auth, message: error.message };
   if (error instanceof InvalidParameterError) return invalidParameter(error, raw);
@@ -122,12 +222,7 @@ export function toFailure(error: unknown, raw: RawInputs): Failure {
       message: `permission denied: the API key may not read account ${JSON.stringify(raw["--account"])} ${apiDetail(error)}`,
     };
   }
-  if (error instanceof NotFoundError) {
-    return {
-      exitCode: ExitCode.NotFound,
-      message: `not found: ${error.serverMessage ?? "no such resource"} Check --account and --definition ${apiDetail(error)}`,
-    };
-  }
+  if (error instanceof NotFoundError) return notFound(error, raw);
   if (error instanceof BadRequestError) {
     return {
       exitCode: ExitCode.Usage,
@@ -135,29 +230,28 @@ export function toFailure(error: unknown, raw: RawInputs): Failure {
     };
   }
   if (error instanceof RateLimitError) {
-    const wait = error.retryAfterMs === undefined ? "" : `; it asks to wait ${error.retryAfterMs / 1000} s`;
-    return {
-      exitCode: ExitCode.Unavailable,
-      message: `rate limited by the server, retries exhausted${wait} ${apiDetail(error)}`,
-    };
+    return { exitCode: ExitCode.Unavailable, message: rateLimited(error, raw) };
   }
   if (error instanceof InternalServerError) {
     return {
       exitCode: ExitCode.Unavailable,
-      message: `the server failed, retries exhausted ${apiDetail(error)}`,
+      message: `the server failed ${attemptsMade(error.attempts, raw)} ${apiDetail(error)}`,
     };
   }
   if (error instanceof WorkflowsTimeoutError) {
     return {
       exitCode: ExitCode.Unavailable,
-      message: `timed out: no answer within ${error.timeoutMs} ms (WORKFLOWS_TIMEOUT_MS), retries exhausted; ${error.method} ${error.url}`,
+      message: `timed out: no answer within ${error.timeoutMs} ms (WORKFLOWS_TIMEOUT_MS) ${attemptsMade(error.attempts, raw)}; ${error.method} ${error.url}`,
     };
   }
   if (error instanceof WorkflowsConnectionError) {
     return {
       exitCode: ExitCode.Unavailable,
-      message: `cannot reach the server, retries exhausted: ${error.message}`,
+      message: `cannot reach the server ${attemptsMade(error.attempts, raw)}: ${error.message}`,
     };
+  }
+  if (error instanceof PaginationError) {
+    return { exitCode: ExitCode.Unexpected, message: pagination(error, raw) };
   }
   if (error instanceof WorkflowsApiError) {
     return { exitCode: ExitCode.Unexpected, message: `unexpected answer: ${error.message}` };

@@ -4,6 +4,8 @@ export {
   LIST_FORMATS,
   type ListCommand,
   type ListFormat,
+  OFFSET_UNITS,
+  type OffsetUnitSetting,
   parseCommand,
   SUMMARY_FORMATS,
   type SummaryCommand,
@@ -12,6 +14,7 @@ export {
 export {
   ExitCode,
   type Failure,
+  InterruptedError,
   MissingApiKeyError,
   OutputError,
   type RawInputs,

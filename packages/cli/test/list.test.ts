@@ -3,9 +3,8 @@ import type { WorkflowInstance } from "@workflows-kit/client";
 import { describe, expect, it } from "vitest";
 import { accountId, definitionId, generated, handmade, handmadeLatest, ids } from "./support/data.js";
 import { cli } from "./support/io.js";
-import { providerPool, queries } from "./support/providers.js";
+import { provider, queries } from "./support/providers.js";
 
-const pool = providerPool();
 const lines = (text: string) => text.split("\n").filter((line) => line !== "");
 const parsedLines = (text: string) => lines(text).map((line) => JSON.parse(line) as WorkflowInstance);
 const workflowIds = (list: WorkflowInstance[]) => list.map((i) => i.workflowId);
@@ -37,8 +36,8 @@ function readCsv(text: string): string[][] {
 
 describe("workflows list: formats", () => {
   it("table (the default): aligned columns, numbers right, a missing completedAt as -", async () => {
-    const provider = await pool.serve(handmade);
-    const { code, stdout, stderr } = await cli(["list", ...ids], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { code, stdout, stderr } = await cli(["list", ...ids], { fetch: served.fetch });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toBe(
       [
@@ -52,16 +51,16 @@ describe("workflows list: formats", () => {
   });
 
   it("json: the page as a pretty-printed array, timestamps unchanged", async () => {
-    const provider = await pool.serve(handmade);
-    const { code, stdout } = await cli(["list", ...ids, "--format", "json"], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { code, stdout } = await cli(["list", ...ids, "--format", "json"], { fetch: served.fetch });
     expect(code).toBe(0);
     expect(stdout).toBe(`${JSON.stringify(handmadeLatest, null, 2)}\n`);
     expect(stdout).toContain('"startedAt": "2021-06-30T03:20:40.5000000Z"');
   });
 
   it("ndjson: one compact object per line", async () => {
-    const provider = await pool.serve(handmade);
-    const { code, stdout } = await cli(["list", ...ids, "--format", "ndjson"], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { code, stdout } = await cli(["list", ...ids, "--format", "ndjson"], { fetch: served.fetch });
     expect(code).toBe(0);
     expect(stdout).toBe(handmadeLatest.map((i) => `${JSON.stringify(i)}\n`).join(""));
     expect(stdout.split("\n")[2]).toBe(
@@ -72,8 +71,8 @@ describe("workflows list: formats", () => {
   });
 
   it("csv: RFC 4180 (header, CRLF, quoted commas and doubled quotes), data as a JSON column", async () => {
-    const provider = await pool.serve(handmade);
-    const { code, stdout } = await cli(["list", ...ids, "--format", "csv"], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { code, stdout } = await cli(["list", ...ids, "--format", "csv"], { fetch: served.fetch });
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
@@ -98,8 +97,8 @@ describe("workflows list: formats", () => {
   });
 
   it.each(["table", "json", "ndjson", "csv"])("%s of an empty result", async (format) => {
-    const provider = await pool.serve([]);
-    const { code, stdout } = await cli(["list", ...ids, "--format", format], { baseUrl: provider.url });
+    const served = provider([]);
+    const { code, stdout } = await cli(["list", ...ids, "--format", format], { fetch: served.fetch });
     expect(code).toBe(0);
     expect(stdout).toBe(
       {
@@ -114,7 +113,7 @@ describe("workflows list: formats", () => {
 
 describe("workflows list: parameters reach the server", () => {
   it("sends every filter as typed: dates unchanged (7 digits, trailing zeros kept), limit, offset", async () => {
-    const provider = await pool.serve(handmade);
+    const served = provider(handmade);
     const { code, stdout } = await cli(
       [
         "list",
@@ -134,14 +133,14 @@ describe("workflows list: parameters reach the server", () => {
         "--format",
         "ndjson",
       ],
-      { baseUrl: provider.url },
+      { fetch: served.fetch },
     );
     expect(code).toBe(0);
-    expect(provider.requests).toHaveLength(1);
-    expect(provider.requests[0]?.url.split("?")[0]).toBe(
+    expect(served.requests).toHaveLength(1);
+    expect(served.requests[0]?.url.split("?")[0]).toBe(
       `/api/v1/accounts/${accountId}/definitions/${definitionId}/workflows`,
     );
-    expect(queries(provider)).toEqual([
+    expect(queries(served)).toEqual([
       {
         status: "Terminated",
         version: "2",
@@ -155,42 +154,42 @@ describe("workflows list: parameters reach the server", () => {
   });
 
   it("--version picks an older version; --offset counts pages of --limit", async () => {
-    const provider = await pool.serve(handmade);
+    const served = provider(handmade);
     const older = await cli(["list", ...ids, "--version", "1", "--format", "ndjson"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect(workflowIds(parsedLines(older.stdout))).toEqual(["60dbe304fe55d99fc083db60"]);
     const second = await cli(["list", ...ids, "--limit", "2", "--offset", "1", "--format", "ndjson"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect(workflowIds(parsedLines(second.stdout))).toEqual(["60dbe305fe55d99fc083db61"]);
-    expect(queries(provider)).toEqual([{ version: "1" }, { limit: "2", offset: "1" }]);
+    expect(queries(served)).toEqual([{ version: "1" }, { limit: "2", offset: "1" }]);
   });
 
   it("without --limit sends none: one page of the server's default size (the spec's 100)", async () => {
     const instances = generated(150);
-    const provider = await pool.serve(instances);
-    const { stdout } = await cli(["list", ...ids, "--format", "ndjson"], { baseUrl: provider.url });
+    const served = provider(instances);
+    const { stdout } = await cli(["list", ...ids, "--format", "ndjson"], { fetch: served.fetch });
     expect(workflowIds(parsedLines(stdout))).toEqual(workflowIds(instances.slice(0, 100)));
-    expect(queries(provider)).toEqual([{}]);
+    expect(queries(served)).toEqual([{}]);
   });
 
   it("--all walks every page (pageSize = --limit); --max stops the walk without over-fetching", async () => {
     const instances = generated(250);
-    const provider = await pool.serve(instances);
+    const served = provider(instances);
     const all = await cli(["list", ...ids, "--all", "--limit", "100", "--format", "ndjson"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect(workflowIds(parsedLines(all.stdout))).toEqual(workflowIds(instances));
-    expect(queries(provider).map((q) => [q.limit, q.offset])).toEqual([
+    expect(queries(served).map((q) => [q.limit, q.offset])).toEqual([
       ["100", "0"],
       ["100", "1"],
       ["100", "2"],
     ]);
 
-    provider.requests.length = 0;
+    served.requests.length = 0;
     const capped = await cli(["list", ...ids, "--all", "--limit", "100", "--max", "150", "--format", "csv"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect(capped.code).toBe(0);
     expect(
@@ -199,7 +198,7 @@ describe("workflows list: parameters reach the server", () => {
         .map((r) => r[0]),
     ).toEqual(workflowIds(instances.slice(0, 150)));
     // The second request asks only for the 50 still missing (offset 2 of pages of 50).
-    expect(queries(provider).map((q) => [q.limit, q.offset])).toEqual([
+    expect(queries(served).map((q) => [q.limit, q.offset])).toEqual([
       ["100", "0"],
       ["50", "2"],
     ]);
@@ -207,15 +206,15 @@ describe("workflows list: parameters reach the server", () => {
 
   it("--all with filters keeps them on every request", async () => {
     const instances = generated(400);
-    const provider = await pool.serve(instances);
+    const served = provider(instances);
     const from = instances[300]?.startedAt ?? "";
     const { stdout } = await cli(
       ["list", ...ids, "--all", "--limit", "50", "--status", "Complete", "--from", from, "--format", "json"],
-      { baseUrl: provider.url },
+      { fetch: served.fetch },
     );
     const expected = instances.slice(0, 301).filter((i) => i.status === "Complete");
     expect(workflowIds(JSON.parse(stdout) as WorkflowInstance[])).toEqual(workflowIds(expected));
-    for (const query of queries(provider)) {
+    for (const query of queries(served)) {
       expect(query).toMatchObject({ status: "Complete", startTimeFrom: from, limit: "50" });
     }
   });
@@ -254,21 +253,22 @@ class GatedWritable extends Writable {
   }
 }
 
-const waitFor = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+/** Lets `turns` rounds of the event loop pass: no wall time, no timer. */
+const turns = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe("workflows list --all: streaming", () => {
   it.each(["ndjson", "csv"])("%s writes each page as it arrives, before the next request", async (format) => {
     const instances = generated(1_000);
-    const provider = await pool.serve(instances);
-    const stdout = new RequestClock(provider.requests);
+    const served = provider(instances);
+    const stdout = new RequestClock(served.requests);
     const { code } = await cli(["list", ...ids, "--all", "--limit", "50", "--format", format], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
       stdout,
     });
     expect(code).toBe(0);
-    expect(provider.requests).toHaveLength(21); // 20 full pages and the empty one that ends the walk
+    expect(served.requests).toHaveLength(21); // 20 full pages and the empty one that ends the walk
     // The first page was on stdout when the server had answered one request of 21.
     expect(stdout.seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(stdout.chunks.join("").split(/\r?\n/).filter(Boolean)).toHaveLength(
@@ -277,23 +277,37 @@ describe("workflows list --all: streaming", () => {
   });
 
   it("waits for 'drain': no further page is requested while stdout is full", async () => {
-    const provider = await pool.serve(generated(1_000));
+    const served = provider(generated(1_000));
     const stdout = new GatedWritable();
-    const running = cli(["list", ...ids, "--all", "--limit", "50", "--format", "ndjson"], {
-      baseUrl: provider.url,
-      stdout,
+    // Which comes first: the CLI waiting for 'drain', or (were it not to wait) a second request.
+    let next: (event: string) => void = () => {};
+    const first = new Promise<string>((resolve) => {
+      next = resolve;
     });
-    await waitFor(() => stdout.chunks.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(provider.requests).toHaveLength(1);
+    stdout.on("newListener", (event) => event === "drain" && next("waits for drain"));
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      if (served.requests.length > 0) next("second request");
+      return served.fetch(input, init);
+    };
+    const running = cli(["list", ...ids, "--all", "--limit", "50", "--format", "ndjson"], {
+      fetch,
+      stdout,
+      drive: false,
+    });
+    expect(await first).toBe("waits for drain");
+    await turns(20);
+    expect({ requests: served.requests.length, chunks: stdout.chunks.length }).toEqual({
+      requests: 1,
+      chunks: 1,
+    });
     stdout.release();
     expect((await running).code).toBe(0);
-    expect(provider.requests).toHaveLength(21);
+    expect(served.requests).toHaveLength(21);
     expect(lines(stdout.chunks.join(""))).toHaveLength(1_000);
   });
 
   it("EPIPE (the reader went away, as with | head) ends the walk quietly with exit 0", async () => {
-    const provider = await pool.serve(generated(1_000));
+    const served = provider(generated(1_000));
     let writes = 0;
     const stdout = new Writable({
       write(_chunk, _encoding, callback) {
@@ -302,22 +316,22 @@ describe("workflows list --all: streaming", () => {
       },
     });
     const { code, stderr } = await cli(["list", ...ids, "--all", "--limit", "50", "--format", "ndjson"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
       stdout,
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(provider.requests.length).toBeLessThanOrEqual(3);
+    expect(served.requests.length).toBeLessThanOrEqual(3);
   });
 
   it("another stdout failure is exit 1 with the system's reason", async () => {
-    const provider = await pool.serve(generated(10));
+    const served = provider(generated(10));
     const stdout = new Writable({
       write(_chunk, _encoding, callback) {
         callback(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }));
       },
     });
     const { code, stderr } = await cli(["list", ...ids, "--format", "ndjson"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
       stdout,
     });
     expect(code).toBe(1);
@@ -327,11 +341,11 @@ describe("workflows list --all: streaming", () => {
 
 describe("progress on stderr", () => {
   it("--all shows pages and instances fetched so far when stderr is a terminal, then erases the line", async () => {
-    const provider = await pool.serve(generated(120));
+    const served = provider(generated(120));
     const { code, stdout, stderr } = await cli(
       ["list", ...ids, "--all", "--limit", "50", "--format", "ndjson"],
       {
-        baseUrl: provider.url,
+        fetch: served.fetch,
         isTTY: true,
       },
     );
@@ -355,9 +369,9 @@ describe("progress on stderr", () => {
     { name: "--all when stderr is not a terminal", args: ["--all"], isTTY: false },
     { name: "a single page, even on a terminal", args: [], isTTY: true },
   ])("nothing for $name", async ({ args, isTTY }) => {
-    const provider = await pool.serve(generated(120));
+    const served = provider(generated(120));
     const { code, stderr } = await cli(["list", ...ids, ...args, "--limit", "50"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
       isTTY,
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });

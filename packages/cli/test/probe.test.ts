@@ -4,13 +4,14 @@ import path from "node:path";
 import type { WorkflowInstance } from "@workflows-kit/client";
 import { CHECK_IDS } from "@workflows-kit/conformance";
 import { generateInstances } from "@workflows-kit/provider";
+import { createVirtualClock, networkError } from "@workflows-kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PROBE_CONTRADICTED_EXIT_CODE } from "../src/commands/probe.js";
+import { ExitCode } from "../src/index.js";
 import { accountId, definitionId, ids, unknownDefinitionId } from "./support/data.js";
-import { API_KEY, cli } from "./support/io.js";
-import { closedPortUrl, providerPool } from "./support/providers.js";
+import { API_KEY, type CliOptions, cli } from "./support/io.js";
+import { provider } from "./support/providers.js";
 
-const pool = providerPool();
+const PROBE_CONTRADICTED_EXIT_CODE = ExitCode.Contradicted;
 /** Enough for every check: 2 versions, 4 statuses, more than 101 instances of the latest version. */
 const instances: WorkflowInstance[] = generateInstances({
   seed: 3,
@@ -20,7 +21,9 @@ const instances: WorkflowInstance[] = generateInstances({
   versions: 2,
 });
 const serve = (options: { offsetUnit?: "items" } = {}) =>
-  pool.serve(instances, { apiKeys: [API_KEY], ...options });
+  provider(instances, { apiKeys: [API_KEY], ...options });
+/** The probe's own clients keep the system's timers (set and cleared per request): no clock to drive. */
+const probe = (args: string[], options: CliOptions = {}) => cli(args, { drive: false, ...options });
 
 let dir: string;
 beforeEach(async () => {
@@ -32,8 +35,8 @@ afterEach(async () => {
 
 describe("workflows probe", () => {
   it("against the reference provider: every check confirmed, a table, exit 0", async () => {
-    const provider = await serve();
-    const { code, stdout, stderr } = await cli(["probe", ...ids], { baseUrl: provider.url });
+    const served = serve();
+    const { code, stdout, stderr } = await probe(["probe", ...ids], { fetch: served.fetch });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const lines = stdout.split("\n");
     expect(lines[0]).toMatch(/^verdict\s+check\s+evidence$/);
@@ -42,17 +45,17 @@ describe("workflows probe", () => {
     expect(stdout).toMatch(
       /^17 confirmed, 0 contradicted, 0 inconclusive; \d+ requests sent; offset counts pages$/m,
     );
-    expect(provider.requests.every((r) => r.method === "GET")).toBe(true);
+    expect(served.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
   it("--format json: { checks: [{ id, statement, verdict, evidence }], offsetUnit, requests }", async () => {
-    const provider = await serve();
-    const { code, stdout } = await cli(["probe", ...ids, "--format", "json"], { baseUrl: provider.url });
+    const served = serve();
+    const { code, stdout } = await probe(["probe", ...ids, "--format", "json"], { fetch: served.fetch });
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({
       offsetUnit: "pages",
-      requests: provider.requests.length,
+      requests: served.requests.length,
       source: "server",
     });
     expect(report.checks.map((c: { id: string }) => c.id)).toEqual([...CHECK_IDS]);
@@ -61,9 +64,9 @@ describe("workflows probe", () => {
   });
 
   it(`a contradiction: exit ${PROBE_CONTRADICTED_EXIT_CODE}, named in the table, a JUnit failure`, async () => {
-    const provider = await serve({ offsetUnit: "items" });
+    const served = serve({ offsetUnit: "items" });
     const junit = path.join(dir, "probe.xml");
-    const { code, stdout } = await cli(["probe", ...ids, "--junit", junit], { baseUrl: provider.url });
+    const { code, stdout } = await probe(["probe", ...ids, "--junit", junit], { fetch: served.fetch });
     expect(code).toBe(PROBE_CONTRADICTED_EXIT_CODE);
     expect(stdout).toMatch(/^contradicted\s+offset\.unit\s+.*the server counts items, the spec says pages$/m);
     const xml = await readFile(junit, "utf8");
@@ -76,14 +79,19 @@ describe("workflows probe", () => {
   });
 
   it("--base-url wins over WORKFLOWS_BASE_URL; --max-requests bounds the probe (inconclusive = skipped)", async () => {
-    const provider = await serve();
+    const served = serve();
     const junit = path.join(dir, "probe.xml");
-    const { code, stdout } = await cli(
-      ["probe", ...ids, "--base-url", provider.url, "--max-requests", "3", "--junit", junit],
-      { baseUrl: await closedPortUrl() },
+    // Only the flag's host answers; the environment's refuses connections.
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      new Request(input, init).url.startsWith("http://flag.test/")
+        ? served.fetch(input, init)
+        : networkError("ECONNREFUSED");
+    const { code, stdout } = await probe(
+      ["probe", ...ids, "--base-url", "http://flag.test", "--max-requests", "3", "--junit", junit],
+      { fetch, baseUrl: "http://environment.test" },
     );
     expect(code).toBe(0);
-    expect(provider.requests).toHaveLength(3);
+    expect(served.requests).toHaveLength(3);
     expect(stdout).toMatch(
       /^inconclusive\s+error\.bad-key\s+not run: the probe's budget of 3 requests ran out$/m,
     );
@@ -94,27 +102,28 @@ describe("workflows probe", () => {
   });
 
   it("--har checks recorded traffic without a key or a request; --save-har wrote it", async () => {
-    const provider = await serve();
+    const served = serve();
     const har = path.join(dir, "probe.har");
-    expect((await cli(["probe", ...ids, "--save-har", har], { baseUrl: provider.url })).code).toBe(0);
-    const sent = provider.requests.length;
-    const { code, stdout, stderr } = await cli(["probe", "--har", har, "--format", "json"], {
+    expect((await probe(["probe", ...ids, "--save-har", har], { fetch: served.fetch })).code).toBe(0);
+    const sent = served.requests.length;
+    const { code, stdout, stderr } = await probe(["probe", "--har", har, "--format", "json"], {
+      fetch: served.fetch,
       env: { WORKFLOWS_API_KEY: undefined },
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(provider.requests).toHaveLength(sent);
+    expect(served.requests).toHaveLength(sent);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ source: "har", requests: sent, ignored: 0 });
     expect(report.checks.filter((c: { verdict: string }) => c.verdict === "contradicted")).toEqual([]);
   });
 
   it("never prints or stores the key: stdout, stderr, JSON, JUnit and the saved HAR", async () => {
-    const provider = await serve({ offsetUnit: "items" });
+    const served = serve({ offsetUnit: "items" });
     const [junit, har] = [path.join(dir, "probe.xml"), path.join(dir, "probe.har")];
     const outputs: string[] = [];
     for (const format of ["table", "json"]) {
-      const result = await cli(["probe", ...ids, "--format", format, "--junit", junit, "--save-har", har], {
-        baseUrl: provider.url,
+      const result = await probe(["probe", ...ids, "--format", format, "--junit", junit, "--save-har", har], {
+        fetch: served.fetch,
       });
       expect(result.code).toBe(PROBE_CONTRADICTED_EXIT_CODE);
       outputs.push(result.stdout, result.stderr, await readFile(junit, "utf8"), await readFile(har, "utf8"));
@@ -175,9 +184,9 @@ describe("workflows probe", () => {
       /^workflows: not found: /,
     ],
   ])("%s: exit %i, one line on stderr", async (_name, args, env, exit, message) => {
-    const provider = await serve();
-    const result = await cli(args as string[], {
-      baseUrl: provider.url,
+    const served = serve();
+    const result = await probe(args as string[], {
+      fetch: served.fetch,
       env: env as Record<string, undefined>,
     });
     expect(result.stderr).toMatch(message as RegExp);
@@ -185,10 +194,36 @@ describe("workflows probe", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("a 429 is waited out on the run's clock (Retry-After: 2), then the probe goes on", async () => {
+    const served = serve();
+    served.store.failNext(1, { status: 429, retryAfterSeconds: 2 });
+    const clock = createVirtualClock();
+    const running = probe(["probe", ...ids], { fetch: served.fetch, clock });
+    const wait = await clock.timerSet((timer) => timer.ms === 2_000);
+    expect(served.requests).toHaveLength(1);
+    await clock.advance(2_000);
+    const { code, stderr } = await running;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(wait.state).toBe("fired");
+    expect(served.requests.length).toBeGreaterThan(2);
+  });
+
+  it("a --base-url with the API's path in it: the 404 names --base-url, not the ids", async () => {
+    const served = serve();
+    const result = await probe(["probe", ...ids, "--base-url", "http://workflows.test/api/v1"], {
+      fetch: served.fetch,
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(
+      /^workflows: not found: No route for \/api\/v1\/api\/v1\/accounts\/.*\. Check --base-url: it has the path \/api\/v1, but the client adds/,
+    );
+    expect(result.stderr).not.toContain("--account");
+  });
+
   it("--har with a file that is not HAR: exit 2, naming the file and the problem", async () => {
     const file = path.join(dir, "not.har");
     await writeFile(file, JSON.stringify({ hello: "world" }));
-    const result = await cli(["probe", "--har", file]);
+    const result = await probe(["probe", "--har", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `workflows: --har: ${file}: not a HAR document: log.entries is missing\nRun 'workflows --help' for usage.\n`,
@@ -196,7 +231,7 @@ describe("workflows probe", () => {
   });
 
   it("--help documents the probe and its exit code", async () => {
-    const { code, stdout } = await cli(["probe", "--help"]);
+    const { code, stdout } = await probe(["probe", "--help"]);
     expect(code).toBe(0);
     expect(stdout).toContain("workflows probe   --har FILE");
     expect(stdout).toContain(`${PROBE_CONTRADICTED_EXIT_CODE} probe: the server contradicts the spec`);

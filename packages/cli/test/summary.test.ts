@@ -3,9 +3,7 @@ import { describe, expect, it } from "vitest";
 import { percentile, type Summary, summarize } from "../src/index.js";
 import { generated, handmade, ids } from "./support/data.js";
 import { cli } from "./support/io.js";
-import { providerPool, queries } from "./support/providers.js";
-
-const pool = providerPool();
+import { provider, queries } from "./support/providers.js";
 
 /** 100 ns ticks of a UTC timestamp, parsed here without the library's toTicks. */
 function ticks(timestamp: string): bigint {
@@ -43,18 +41,18 @@ function expectedJson(instances: WorkflowInstance[]) {
 describe("workflows summary", () => {
   it("json: counts, failures and run-time percentiles match the data, over a multi-page walk", async () => {
     const instances = generated(2_345, 11);
-    const provider = await pool.serve(instances);
+    const served = provider(instances);
     const { code, stdout, stderr } = await cli(["summary", ...ids, "--format", "json", "--limit", "500"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(JSON.parse(stdout)).toEqual(expectedJson(instances));
-    expect(provider.requests).toHaveLength(5);
+    expect(served.requests).toHaveLength(5);
   });
 
   it("keeps 100 ns precision: a run of one tick is 0.0001 ms", async () => {
-    const provider = await pool.serve(handmade);
-    const { stdout } = await cli(["summary", ...ids, "--format", "json"], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { stdout } = await cli(["summary", ...ids, "--format", "json"], { fetch: served.fetch });
     expect(JSON.parse(stdout)).toEqual({
       total: 3,
       byStatus: { Runnable: 1, Suspended: 0, Complete: 1, Terminated: 1 },
@@ -64,8 +62,8 @@ describe("workflows summary", () => {
   });
 
   it("table: the same numbers for people, seconds with 7 digits", async () => {
-    const provider = await pool.serve(handmade);
-    const { code, stdout } = await cli(["summary", ...ids], { baseUrl: provider.url });
+    const served = provider(handmade);
+    const { code, stdout } = await cli(["summary", ...ids], { fetch: served.fetch });
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
@@ -91,34 +89,49 @@ describe("workflows summary", () => {
   });
 
   it("applies the filters to the walk and says when nothing completed", async () => {
-    const provider = await pool.serve(handmade);
+    const served = provider(handmade);
     const { stdout } = await cli(
       ["summary", ...ids, "--version", "1", "--from", "2021-06-28T00:00:00.0000000Z"],
       {
-        baseUrl: provider.url,
+        fetch: served.fetch,
       },
     );
     expect(stdout).toContain("Suspended       1  100.0%");
     expect(stdout).toContain("run time: no completed instances\n");
-    expect(queries(provider)).toEqual([
+    expect(queries(served)).toEqual([
       { version: "1", startTimeFrom: "2021-06-28T00:00:00.0000000Z", limit: "100", offset: "0" },
     ]);
   });
 
+  it("no matching instances: says so in the table; JSON stays well-defined (zeros, share 0, runTimeMs null)", async () => {
+    const served = provider(handmade);
+    const filters = ["--status", "Terminated", "--version", "1"];
+    const table = await cli(["summary", ...ids, ...filters], { fetch: served.fetch });
+    expect(table).toEqual({ code: 0, stdout: "no instances match: nothing to summarize\n", stderr: "" });
+    const json = await cli(["summary", ...ids, ...filters, "--format", "json"], { fetch: served.fetch });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      total: 0,
+      byStatus: { Runnable: 0, Suspended: 0, Complete: 0, Terminated: 0 },
+      failures: { status: "Terminated", count: 0, share: 0 },
+      runTimeMs: null,
+    });
+  });
+
   it("--max summarizes the newest N only", async () => {
     const instances = generated(300, 5);
-    const provider = await pool.serve(instances);
+    const served = provider(instances);
     const { stdout } = await cli(["summary", ...ids, "--max", "120", "--format", "json"], {
-      baseUrl: provider.url,
+      fetch: served.fetch,
     });
     expect(JSON.parse(stdout)).toEqual(expectedJson(instances.slice(0, 120)));
   });
 
   it("shows progress only when stderr is a terminal", async () => {
-    const provider = await pool.serve(generated(150));
-    const tty = await cli(["summary", ...ids], { baseUrl: provider.url, isTTY: true });
+    const served = provider(generated(150));
+    const tty = await cli(["summary", ...ids], { fetch: served.fetch, isTTY: true });
     expect(tty.stderr).toContain("fetched 2 pages, 150 instances…");
-    const pipe = await cli(["summary", ...ids], { baseUrl: provider.url });
+    const pipe = await cli(["summary", ...ids], { fetch: served.fetch });
     expect(pipe.stderr).toBe("");
   });
 });

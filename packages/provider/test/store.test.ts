@@ -172,7 +172,7 @@ describe("checks, in the API's order: key (401), parameters (400), definition (4
       request("startTimeFrom=yesterday"),
       400,
       1000,
-      "Invalid startTimeFrom: must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z.",
+      "Invalid startTimeFrom: must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59).",
     ],
     [
       "startTimeFrom after startTimeTo",

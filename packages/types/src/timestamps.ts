@@ -1,20 +1,18 @@
 // Timestamps stay strings end to end: 8x8 sends up to 7 fractional digits and Date keeps 3.
 
-const PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})$/i;
+const PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
 
-/** 100 ns ticks since the epoch, or undefined when `value` is not a real RFC 3339 date-time. */
+/**
+ * 100 ns ticks since the epoch, or undefined when `value` is not a real RFC 3339 date-time (which
+ * also bounds the UTC offset: ±23:59 at most).
+ */
 export function toTicks(value: string): bigint | undefined {
   const m = PARTS.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, fraction = "", zone = "Z"] = m as unknown as string[];
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [, y, mo, d, h, mi, s, fraction = "", sign, oh = "0", om = "0"] = m as unknown as string[];
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = [y, mo, d, h, mi, s, oh, om].map(
+    Number,
+  ) as number[] as [number, number, number, number, number, number, number, number];
   // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
   const check = new Date(0);
   check.setUTCFullYear(year, month - 1, day);
@@ -25,14 +23,13 @@ export function toTicks(value: string): bigint | undefined {
     check.getUTCDate() !== day ||
     hour > 23 ||
     minute > 59 ||
-    second > 59
+    second > 59 ||
+    offsetHour > 23 ||
+    offsetMinute > 59
   ) {
     return undefined;
   }
-  const offsetMinutes =
-    zone.toUpperCase() === "Z"
-      ? 0
-      : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const offsetMinutes = (sign === "-" ? -1 : 1) * (offsetHour * 60 + offsetMinute);
   const millis = BigInt(utc - offsetMinutes * 60_000);
   return millis * 10_000n + BigInt(fraction.padEnd(7, "0"));
 }

@@ -74,6 +74,32 @@ describe("checkListWorkflowInstancesParameters", () => {
   });
 });
 
+describe("date-time messages: the expected shape in words, with an example, never the raw pattern", () => {
+  const shape =
+    "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59)";
+  it.each([
+    ["yesterday", shape],
+    ["2021-06-30T00:00:00", shape],
+    ["2026-11-01T00:00:00+25:00", shape],
+    ["2026-11-01T00:00:00-00:60", shape],
+    ["2021-06-30T03:20:39.12345678Z", shape],
+    ["2021-02-30T00:00:00Z", shape],
+    ["2026-11-01t00:00:00z", "must write T and Z in upper case: 2026-11-01T00:00:00Z"],
+    ["2026-11-01T00:00:00.5z", "must write T and Z in upper case: 2026-11-01T00:00:00.5Z"],
+  ])("%s: %s", (startTimeFrom, reason) => {
+    expect(checkListWorkflowInstancesParameters({ ...valid, startTimeFrom })).toEqual({
+      parameter: "startTimeFrom",
+      reason,
+    });
+  });
+
+  it("accepts the offsets at the edges, ±23:59", () => {
+    for (const startTimeTo of ["2026-11-01T00:00:00+23:59", "2026-11-01T00:00:00-23:59"]) {
+      expect(checkListWorkflowInstancesParameters({ ...valid, startTimeTo })).toBeUndefined();
+    }
+  });
+});
+
 describe("timestamps", () => {
   it("compare at 100 ns precision across offsets", () => {
     expect(toTicks("2021-06-30T03:20:39.3857479Z")).toBe(16_250_232_393_857_479n);
@@ -82,5 +108,12 @@ describe("timestamps", () => {
     expect(laterOf("2021-06-30T03:20:39.49Z", "2021-06-30T03:20:39.4900001Z")).toBe(
       "2021-06-30T03:20:39.4900001Z",
     );
+    expect(compareTimestamps("2021-06-30T03:20:39-23:59", "2021-07-01T03:19:39+00:00")).toBe(0);
+  });
+
+  it("read an RFC 3339 offset only: ±23:59 at most", () => {
+    expect(toTicks("2021-06-30T03:20:39+23:59")).toBe(toTicks("2021-06-29T03:21:39Z"));
+    for (const zone of ["+24:00", "-23:60", "+99:99"])
+      expect(toTicks(`2021-06-30T03:20:39${zone}`)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { WorkflowsClient } from "@workflows-kit/client";
+import type { CallOptions, WorkflowsClient } from "@workflows-kit/client";
 import type { Output } from "../output.js";
 
 /** What a command runs with: the client, stdout behind backpressure, stderr for progress. */
@@ -9,4 +9,6 @@ export interface CommandContext {
   stderr: Writable;
   /** stderr is a terminal: show progress of full walks. */
   tty: boolean;
+  /** Per-call options of every request: the run's signal (Ctrl-C). */
+  call: CallOptions;
 }

@@ -24,11 +24,12 @@ async function* onePage(page: Promise<WorkflowInstance[]>) {
 }
 
 /** `workflows list`: one page, or with --all the whole walk, in the chosen format. */
-export async function list(command: ListCommand, { client, output, stderr, tty }: CommandContext) {
+export async function list(command: ListCommand, { client, output, stderr, tty, call }: CommandContext) {
   const pages = command.all
     ? withProgress(
         client.iterateWorkflowInstancePages(
           present({ ...command.filters, pageSize: command.limit, maxItems: command.max }),
+          call,
         ),
         stderr,
         tty,
@@ -36,6 +37,7 @@ export async function list(command: ListCommand, { client, output, stderr, tty }
     : onePage(
         client.listWorkflowInstances(
           present({ ...command.filters, limit: command.limit, offset: command.offset }),
+          call,
         ),
       );
   const renderer = RENDERERS[command.format];

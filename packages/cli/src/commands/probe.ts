@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { InvalidParameterError } from "@workflows-kit/client";
+import { type Clock, InvalidParameterError } from "@workflows-kit/client";
 import {
   formatProbeJson,
   formatProbeJunit,
@@ -13,12 +13,15 @@ import { integer, type ProbeCommand, present } from "../args.js";
 import { ExitCode, MissingApiKeyError, UsageError } from "../errors.js";
 import type { Output } from "../output.js";
 
-/** `workflows probe` found the server (or the recording) contradicting the spec. */
-export const PROBE_CONTRADICTED_EXIT_CODE = 6;
-
 export interface ProbeContext {
   env: Readonly<Record<string, string | undefined>>;
   output: Output;
+  /** Test seams (RunIO's): the probe's transport, its clock (HAR times) and its 429 waits. */
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Ctrl-C: the request in flight is aborted. */
+  signal?: AbortSignal;
 }
 
 /** An empty variable counts as unset, as for every other command. */
@@ -49,7 +52,8 @@ async function writeTo(flag: string, file: string, text: string): Promise<void> 
   }
 }
 
-async function run(command: ProbeCommand, env: ProbeContext["env"]): Promise<ProbeReport> {
+async function run(command: ProbeCommand, context: ProbeContext): Promise<ProbeReport> {
+  const { env, clock } = context;
   const ids = present({ accountId: command.accountId, definitionId: command.definitionId });
   if (command.har !== undefined) {
     try {
@@ -71,6 +75,10 @@ async function run(command: ProbeCommand, env: ProbeContext["env"]): Promise<Pro
         baseUrl: command.baseUrl ?? setting(env, "WORKFLOWS_BASE_URL"),
         maxRequests: command.maxRequests,
         timeoutMs: integer(setting(env, "WORKFLOWS_TIMEOUT_MS")),
+        fetch: context.fetch,
+        signal: context.signal,
+        sleep: context.sleep,
+        now: clock && (() => clock.now()),
       }),
     });
   } catch (error) {
@@ -90,12 +98,13 @@ async function run(command: ProbeCommand, env: ProbeContext["env"]): Promise<Pro
  * `workflows probe`: the spec's statements checked against a server with read-only GETs (or a HAR
  * recording), the report on stdout; exit 0 unless a check is contradicted.
  */
-export async function probe(command: ProbeCommand, { env, output }: ProbeContext): Promise<number> {
-  const report = await run(command, env);
+export async function probe(command: ProbeCommand, context: ProbeContext): Promise<number> {
+  const { output } = context;
+  const report = await run(command, context);
   if (command.saveHar !== undefined && report.har) {
     await writeTo("--save-har", command.saveHar, `${JSON.stringify(report.har, null, 2)}\n`);
   }
   if (command.junit !== undefined) await writeTo("--junit", command.junit, formatProbeJunit(report));
   await output.write(command.format === "json" ? formatProbeJson(report) : formatProbeTable(report));
-  return verdictCounts(report).contradicted > 0 ? PROBE_CONTRADICTED_EXIT_CODE : ExitCode.Ok;
+  return verdictCounts(report).contradicted > 0 ? ExitCode.Contradicted : ExitCode.Ok;
 }

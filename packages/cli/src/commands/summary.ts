@@ -10,9 +10,13 @@ async function* items(pages: AsyncIterable<WorkflowInstance[]>) {
 }
 
 /** `workflows summary`: the whole walk folded into counts and run-time percentiles. */
-export async function summary(command: SummaryCommand, { client, output, stderr, tty }: CommandContext) {
+export async function summary(
+  command: SummaryCommand,
+  { client, output, stderr, tty, call }: CommandContext,
+) {
   const pages = client.iterateWorkflowInstancePages(
     present({ ...command.filters, pageSize: command.limit, maxItems: command.max }),
+    call,
   );
   const result = await summarize(items(withProgress(pages, stderr, tty)));
   await output.write(command.format === "json" ? formatSummaryJson(result) : formatSummaryTable(result));

@@ -17,7 +17,9 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** The summary for people: counts and shares by status, failures, run-time percentiles in seconds. */
 export function formatSummaryTable(summary: Summary): string {
-  const share = (count: number) => percent(summary.total === 0 ? 0 : count / summary.total);
+  // "0 Terminated of 0 (0.0%)" would read as a result; nothing matched is the result.
+  if (summary.total === 0) return "no instances match: nothing to summarize\n";
+  const share = (count: number) => percent(count / summary.total);
   const statusRows = Object.entries(summary.byStatus).map(([status, count]) => [
     status,
     String(count),
