@@ -15,8 +15,3 @@ export {
   stalledBody,
   text,
 } from "./fetch.js";
-export {
-  createListEndpoint,
-  type ListEndpoint,
-  type ListEndpointOptions,
-} from "./list-endpoint.js";
