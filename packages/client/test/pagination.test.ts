@@ -269,9 +269,9 @@ describe("what offset counts: a wrong guess is never silent", () => {
 
   const options: (OffsetUnitOption | undefined)[] = [undefined, "pages", "items", "auto"];
   const sizes = [
-    { pageSize: 1, counts: { smaller: 0, equal: 1, larger: 6 } },
-    { pageSize: 2, counts: { smaller: 1, equal: 2, larger: 9 } },
-    { pageSize: 500, counts: { smaller: 120, equal: 500, larger: 1_234 } },
+    { pageSize: 1, counts: { "smaller than": 0, "equal to": 1, "larger than": 6 } },
+    { pageSize: 2, counts: { "smaller than": 1, "equal to": 2, "larger than": 9 } },
+    { pageSize: 500, counts: { "smaller than": 120, "equal to": 500, "larger than": 1_234 } },
   ];
   const cases = options.flatMap((option) =>
     (["pages", "items"] as const).flatMap((server) =>
@@ -282,7 +282,7 @@ describe("what offset counts: a wrong guess is never silent", () => {
   );
 
   it.each(cases)(
-    "offsetUnit $option, server $server, pageSize $pageSize, a data set $size than a page: the whole set, or PaginationError within 4 requests",
+    "offsetUnit $option, server $server, pageSize $pageSize, a data set $size a page: the whole set, or PaginationError within 4 requests",
     async ({ option, server, pageSize, count }) => {
       const got = await outcome(option, server, count, pageSize);
       const assumed = option ?? "pages";
@@ -310,6 +310,48 @@ describe("what offset counts: a wrong guess is never silent", () => {
       if (assumed !== "auto") expect(got.client.offsetUnit).toBe(assumed);
       else if (unitMatters) expect(got.client.offsetUnit).toBe(server);
       else expect(got.client.offsetUnit).toBe(settles ? got.client.offsetUnit : "auto");
+    },
+  );
+
+  it.each(
+    (["pages", "items"] as const).flatMap((server) =>
+      ([undefined, "pages", "items", "auto"] as const).flatMap((option) =>
+        [3, 8].map((shared) => ({ server, option, shared })),
+      ),
+    ),
+  )(
+    "a first page whose instances share one instant ($shared share it, pages of 3), offsetUnit $option, server $server: the whole set or PaginationError",
+    async ({ server, option, shared }) => {
+      const generated = data(20, 4);
+      const instant = (generated[0] as WorkflowInstance).startedAt;
+      const list = serveList(
+        generated.map((instance, index) => (index < shared ? { ...instance, startedAt: instant } : instance)),
+        server,
+      );
+      pinOf(list);
+      const { client, observed } = clientFor(list.handler, option);
+      const result = await collect(
+        client.iterateWorkflowInstances({ accountId, definitionId, pageSize: 3 }),
+      ).then(
+        (seen) => ids(seen),
+        (error: unknown) => error,
+      );
+      const assumed = option ?? "pages";
+      // Page 1 has nothing older: whether the instant holds more (limit 1), then the check page
+      // after a head page (limit 3), both on the list before that instant.
+      expect(sent(observed.requests, list).slice(0, 4)).toEqual([
+        "3@0",
+        "1@3 instant",
+        "3@0 older",
+        "2@1 older",
+      ]);
+      if (assumed === "auto" || assumed === server) expect(result).toEqual(ids(list.instances()));
+      else
+        expect(result).toMatchObject({
+          problem: "unit-mismatch",
+          observedUnit: server,
+          assumedUnit: assumed,
+        });
     },
   );
 
