@@ -99,13 +99,11 @@ export function formatTicks(ticks: bigint): string {
 }
 
 /**
- * The limit of a page starting at `start` that covers `need` instances. With offset in items it is
- * simply that many. With offset in pages the page size must divide the start, so take the smallest
- * such size that covers it: at most `pageSize`, which divides every start the walk uses.
+ * With offset in pages, the limit of a page starting at `start` that covers `need` instances: the
+ * page size must divide the start, so the smallest such size from `need` up (`pageSize` divides
+ * every start the walk uses).
  */
-function limitAt(start: number, need: number, pageSize: number, unit: OffsetUnit): number {
-  if (need >= pageSize) return pageSize;
-  if (unit === "items") return need;
+function pagesLimit(start: number, need: number, pageSize: number): number {
   for (let size = need; size < pageSize; size++) if (start % size === 0) return size;
   return pageSize;
 }
@@ -163,7 +161,7 @@ class Walk {
       return { limit: Math.min(this.pageSize, remaining), offset: position, ...bound };
     // In pages, a position the page size does not divide is read from the page holding it.
     const start = position - (position % this.pageSize);
-    const limit = limitAt(start, position - start + remaining, this.pageSize, this.unit);
+    const limit = pagesLimit(start, position - start + remaining, this.pageSize);
     return { limit, offset: start / limit, ...bound };
   }
 
