@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { findPactFiles, workspaceRoot as root, specPath } from "@workflows-kit/spec";
+import { columnName, contractMatrix, ranges, readPacts } from "@workflows-kit/contract-check";
+import { findPactFiles, loadSpec, workspaceRoot as root, specPath } from "@workflows-kit/spec";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -148,10 +149,43 @@ function slug(text) {
 }
 
 /**
+ * The contract matrix as a table per operation: a row per parameter, header, status and response
+ * field, a column per consumer, the interactions (numbered as in each pact file) that depend on it.
+ * @param {import("@workflows-kit/contract-check").ContractMatrix} matrix
+ */
+export function renderMatrix(matrix) {
+  if (matrix.rows.length === 0) return "";
+  const head = matrix.columns.map((column) => `<th>${escapeHtml(columnName(matrix, column))}</th>`).join("");
+  const tables = [...new Set(matrix.rows.map((row) => row.operation))].map((operation) => {
+    const rows = matrix.rows
+      .filter((row) => row.operation === operation)
+      .map(
+        (row) =>
+          `<tr><td>${row.kind}</td><td><code>${escapeHtml(row.label)}</code></td>${row.uses
+            .map((uses) => `<td>${uses.length ? escapeHtml(ranges(uses)) : ""}</td>`)
+            .join("")}</tr>`,
+      );
+    return `<h3><code>${escapeHtml(operation)}</code></h3>
+<table class=matrix>
+<thead><tr><th>kind</th><th>depends on</th>${head}</tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>`;
+  });
+  return `<section id=matrix>
+<h2>Contract matrix: who depends on what</h2>
+<p class=meta>Derived from the pact files: which consumer's interactions (numbered as in its pact file and below) send each parameter and header, expect each status, and read each response field. <code>spec:diff</code> names the same numbers for each breaking change.</p>
+${tables.join("\n")}
+</section>`;
+}
+
+/**
  * The contracts page. Deterministic: same pacts and prose, same bytes (no timestamps).
  * @param {PactSource[]} sources
+ * @param {import("@workflows-kit/contract-check").ContractMatrix} [matrix] the contract matrix of the same pacts
  */
-export function renderContractsPage(sources) {
+export function renderContractsPage(sources, matrix) {
   const sections = sources.map(({ file, pkg, pact, contractsMd }) => {
     const id = slug(`${pact.consumer.name}-${pact.provider.name}`);
     const rows = pact.interactions.map((interaction, index) => {
@@ -224,12 +258,14 @@ dd ul { margin: 2px 0; padding-left: 18px; }
 .none { color: #8c959f; }
 .meta { color: #57606a; }
 .state details, dd details { margin-top: 4px; }
+.matrix td:nth-child(n + 3) { white-space: nowrap; }
 </style>
 </head>
 <body>
 <header><h1>workflows-kit — pinned contracts</h1>
 <div>${total} interactions that consumers rely on, generated from their pact files. API reference: <a href="index.html">index.html</a>.</div></header>
 <main>
+${matrix ? renderMatrix(matrix) : ""}
 ${sections.join("\n")}
 </main>
 </body>
@@ -314,7 +350,8 @@ async function main() {
       "no pact files under packages/*/pacts/: run `pnpm turbo run docs` (it runs contract:consumer first)",
     );
   const contracts = path.join(distDir, "contracts.html");
-  writeFileSync(contracts, renderContractsPage(loadPacts(files)));
+  const matrix = contractMatrix(await readPacts(files), loadSpec());
+  writeFileSync(contracts, renderContractsPage(loadPacts(files), matrix));
 
   for (const page of [reference, contracts]) {
     const external = externalResources(readFileSync(page, "utf8"));

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The gate tests build throwaway git repositories: give git a little time on a busy machine.
+// The gate tests build throwaway git repositories and run both pact validators (≈1 s a check).
 export default defineConfig({
-  test: { testTimeout: 30_000 },
+  test: { testTimeout: 10_000 },
 });

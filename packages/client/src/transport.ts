@@ -139,7 +139,7 @@ export function createTransport(options: TransportOptions): Transport {
           continue;
         }
       }
-      const response = new Replayed(result.response, result.body, summary.url);
+      const response = replay(result.response, result.body, summary.url);
       return { response, url: summary.url, attempts, retryAfterExceeded };
     }
   }
@@ -153,47 +153,13 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-/**
- * What openapi-fetch gets back: the attempt's response with its body (already read) replayed.
- * `text()`, what the client reads pages with, hands the string back as is. A body stream costs tens
- * of µs per page, so one is made only for another reader (a middleware's `json()`, `clone()`, …).
- */
-class Replayed extends Response {
-  #text: string;
-  #url: string;
-  #full: () => Response;
-  constructor(from: Response, text: string, url: string) {
-    const init = { status: from.status, statusText: from.statusText, headers: from.headers };
-    super(null, init);
-    this.#text = text;
-    this.#url = url;
-    let full: Response | undefined;
-    // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
-    this.#full = () => (full ??= new Response(text || null, init));
-  }
+/** What openapi-fetch gets back: the attempt's response, its body (already read) replayed. */
+function replay(from: Response, text: string, url: string): Response {
+  // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
+  const response = new Response(text || null, from);
   // A constructed Response has an empty url; callers of client.raw expect the one it went to.
-  override get url() {
-    return this.#url;
-  }
-  override text() {
-    return Promise.resolve(this.#text);
-  }
-  // Any other reader gets the body made now.
-  override json() {
-    return this.#full().json();
-  }
-  override arrayBuffer() {
-    return this.#full().arrayBuffer();
-  }
-  override blob() {
-    return this.#full().blob();
-  }
-  override clone() {
-    return this.#full().clone();
-  }
-  override get body() {
-    return this.#full().body;
-  }
+  Object.defineProperty(response, "url", { value: url });
+  return response;
 }
 
 function describeNetworkError(error: Error): string {

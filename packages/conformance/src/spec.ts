@@ -54,6 +54,14 @@ function deref(doc: Node, node: unknown): Node {
   return deref(doc, at(doc, ...ref.replace(/^#\//, "").split("/")));
 }
 
+/** Where `raw` really is: its own location (a URI fragment), or where its `$ref` leads, with the node. */
+function located(doc: Node, fragment: string, raw: unknown): { fragment: string; node: Node } {
+  const ref = at(raw, "$ref");
+  if (typeof ref !== "string") return { fragment, node: raw as Node };
+  const target = ref.replace(/^#\//, "");
+  return located(doc, target, at(doc, ...target.split("/")));
+}
+
 /** Reads the spec (default: the one `@workflows-kit/types` ships) into the facts and validators the checks use. */
 export function loadSpecFacts(file = defaultSpecPath): SpecFacts {
   const doc = parse(readFileSync(file, "utf8")) as Node;
@@ -83,18 +91,19 @@ export function loadSpecFacts(file = defaultSpecPath): SpecFacts {
   const operationPointer = pointer("paths", path, "get", "responses");
   const rules = new Map<string, ResponseRule>();
   for (const [key, raw] of Object.entries((operation.responses ?? {}) as Node)) {
-    const response = deref(doc, raw);
+    // A response may be shared (`$ref: "#/components/responses/…"`): validators point at where it is.
+    const { fragment: where, node: response } = located(doc, `${operationPointer}/${pointer(key)}`, raw);
     const content = (response.content ?? {}) as Node;
     const body = new Map<string, ValidateFunction>();
     for (const mediaType of Object.keys(content)) {
       if (at(content, mediaType, "schema") === undefined) continue;
-      const ref = `${DOCUMENT_ID}#/${operationPointer}/${pointer(key, "content", mediaType, "schema")}`;
+      const ref = `${DOCUMENT_ID}#/${where}/${pointer("content", mediaType, "schema")}`;
       body.set(mediaType.toLowerCase(), ajv.compile({ $ref: ref }));
     }
     const headers: ResponseRule["headers"] = [];
     for (const [name, header] of Object.entries((response.headers ?? {}) as Node)) {
       if (deref(doc, header).required !== true) continue;
-      const ref = `${DOCUMENT_ID}#/${operationPointer}/${pointer(key, "headers", name, "schema")}`;
+      const ref = `${DOCUMENT_ID}#/${where}/${pointer("headers", name, "schema")}`;
       const schema = deref(doc, at(deref(doc, header), "schema"));
       headers.push({ name, validate: ajv.compile({ $ref: ref }), integer: schema.type === "integer" });
     }

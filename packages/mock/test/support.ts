@@ -31,7 +31,10 @@ const responses = at(
 
 /** The value of a named example of a response in the spec (the source of truth the mock serves). */
 export function specExample(status: string, name: string): unknown {
-  const value = at(responses, status, "content", "application/json", "examples", name, "value");
+  // A shared response (`$ref: "#/components/responses/…"`) holds its examples where the ref leads.
+  const ref = at(responses, status, "$ref");
+  const response = typeof ref === "string" ? at(spec, ...ref.slice(2).split("/")) : at(responses, status);
+  const value = at(response, "content", "application/json", "examples", name, "value");
   if (value === undefined) throw new Error(`the spec has no example ${name} under ${status}`);
   return value;
 }

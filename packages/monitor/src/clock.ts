@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { Clock as ClientClock } from "@workflows-kit/client";
 
 /** Time as the monitor sees it: injected in tests, so poll cycles and backoff run on a virtual clock. */
 export interface Clock {
@@ -23,6 +24,24 @@ export const systemClock: Clock = {
     );
   },
 };
+
+/**
+ * The client's clock seam (`now`, `setTimeout`, `clearTimeout`) on a monitor `Clock`, so one injected
+ * clock also times the client's attempt timeouts, backoff and `Retry-After` waits.
+ */
+export function clientClockOf(clock: Clock): ClientClock {
+  return {
+    now: () => clock.now(),
+    setTimeout(fn, ms) {
+      const timer = new AbortController();
+      clock.sleep(ms, timer.signal).then(fn, () => {});
+      return timer;
+    },
+    clearTimeout: (timer) => {
+      if (timer instanceof AbortController) timer.abort();
+    },
+  };
+}
 
 /**
  * Exponential backoff with equal jitter: step `n` (1 for the first failure) waits between half and

@@ -3,7 +3,7 @@ import { createWorkflowsClient, InvalidParameterError } from "@workflows-kit/cli
 import { type AlertSink, ndjsonSink, OutputError } from "./alert.js";
 import { integer, type MonitorConfig, parseConfig } from "./args.js";
 import { fileCheckpointStore } from "./checkpoint.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, clientClockOf, systemClock } from "./clock.js";
 import { CheckpointError, classify, ExitCode, errorFields, sourceOf, UsageError } from "./errors.js";
 import { HELP } from "./help.js";
 import { jsonLogger, type Logger } from "./log.js";
@@ -19,7 +19,12 @@ export interface RunIO {
   signal?: AbortSignal | undefined;
   /** The fetch for the API and the webhook. Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * Time (a test seam): poll intervals, backoff, the webhook's waits and timeouts, and the client's
+   * attempt timeouts, backoff and `Retry-After`, all on this one clock. Default: the system's.
+   */
   clock?: Clock | undefined;
+  /** Jitter in [0, 1) (a test seam) of the monitor's, the webhook's and the client's backoff. Default: Math.random. */
   random?: (() => number) | undefined;
 }
 
@@ -59,6 +64,8 @@ async function start(config: MonitorConfig, io: RunIO, log: Logger, stdout: Aler
     ...(maxRetries === undefined ? {} : { maxRetries }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.clock ? { clock: clientClockOf(io.clock) } : {}),
+    ...(io.random ? { random: io.random } : {}),
   });
   const clock = io.clock ?? systemClock;
   const sinks: AlertSink[] = [stdout];

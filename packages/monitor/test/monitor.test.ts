@@ -1,5 +1,6 @@
-// The poll cycle on the in-memory API and a virtual clock: what is reported, once, across restarts;
-// what is asked of the API; how failures are sorted and backed off. Cycles are driven by pollOnce().
+// The poll cycle on the reference provider in memory and a virtual clock: what is reported, once,
+// across restarts; what is asked of the API; how failures are sorted and backed off. Cycles are
+// driven by pollOnce(), the loop by the clock's timers.
 import {
   AuthenticationError,
   InternalServerError,
@@ -7,20 +8,30 @@ import {
   RateLimitError,
   WorkflowsConnectionError,
 } from "@workflows-kit/client";
+import { json, rejectionOf } from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import { memoryCheckpointStore } from "../src/index.js";
-import { ACCOUNT, DEFINITION, FakeApi, instance, OTHER_DEFINITION } from "./support/api.js";
-import { clientFor, HOUR, monitorOf, setup } from "./support/monitor.js";
+import { ACCOUNT, createApi, DEFINITION, instance, OTHER_DEFINITION } from "./support/api.js";
+import {
+  clientFor,
+  HOUR,
+  monitorOf,
+  nextWait,
+  type Setup,
+  START,
+  setup,
+  virtualClock,
+} from "./support/monitor.js";
 
 /** Minutes before the virtual clock's start (2021-07-01T00:00:00Z), as the API writes them. */
 const ago = (minutes: number, fraction = "1234567") =>
-  `${new Date(Date.parse("2021-07-01T00:00:00Z") - minutes * 60_000).toISOString().slice(0, 19)}.${fraction}Z`;
+  `${new Date(START - minutes * 60_000).toISOString().slice(0, 19)}.${fraction}Z`;
 
 describe("what a poll reports", () => {
   it("every Terminated instance in the window, oldest first, each once", async () => {
     const [a, b] = [instance(ago(10)), instance(ago(20))];
     const s = setup({
-      api: new FakeApi({ [DEFINITION]: [a, b, instance(ago(5), "Complete"), instance(ago(6), "Runnable")] }),
+      api: createApi({ [DEFINITION]: [a, b, instance(ago(5), "Complete"), instance(ago(6), "Runnable")] }),
     });
     const monitor = await monitorOf(s);
     const first = await monitor.pollOnce();
@@ -36,7 +47,7 @@ describe("what a poll reports", () => {
       version: 3,
       data: { accountId: ACCOUNT, triggeredAt: ago(10), payload: { secret: "user text" } },
     });
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [terminated] }), version: 3 });
+    const s = setup({ api: createApi({ [DEFINITION]: [terminated] }), version: 3 });
     await (await monitorOf(s)).pollOnce();
     expect(s.sink.alerts).toEqual([
       {
@@ -55,20 +66,20 @@ describe("what a poll reports", () => {
   it("asks for status=Terminated from now − lookback, in pages of pageSize; version only when given", async () => {
     const s = setup({ pageSize: 2 });
     await (await monitorOf(s)).pollOnce();
-    expect(s.api.queries).toEqual([
+    expect(s.api.queries()).toEqual([
       { status: "Terminated", startTimeFrom: "2021-06-30T23:00:00.000Z", limit: "2", offset: "0" },
     ]);
     const v = setup({ version: 4 });
     await (await monitorOf(v)).pollOnce();
-    expect(v.api.queries[0]).toMatchObject({ version: "4" });
+    expect(v.api.queries()[0]).toMatchObject({ version: "4" });
   });
 
   it("walks every page of the window with the client's pinned paging", async () => {
     const list = [1, 2, 3, 4, 5].map((m) => instance(ago(m)));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: list }), pageSize: 2 });
+    const s = setup({ api: createApi({ [DEFINITION]: list }), pageSize: 2 });
     await (await monitorOf(s)).pollOnce();
     expect(s.sink.ids).toEqual(list.map((i) => i.workflowId).reverse());
-    expect(s.api.queries.map((q) => [q.offset, q.startTimeTo, q.version])).toEqual([
+    expect(s.api.queries().map((q) => [q.offset, q.startTimeTo, q.version])).toEqual([
       ["0", undefined, undefined],
       ["1", list[0]?.startedAt, "1"],
       ["2", list[0]?.startedAt, "1"],
@@ -77,17 +88,17 @@ describe("what a poll reports", () => {
 
   it("an instance that terminates between polls is reported at the next one", async () => {
     const running = instance(ago(30), "Runnable");
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [running] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [running] }) });
     const monitor = await monitorOf(s);
     expect((await monitor.pollOnce()).alerts).toEqual([]);
-    s.clock.advance(60_000);
-    s.api.updateInstance(DEFINITION, running.workflowId, { status: "Terminated", completedAt: ago(0) });
+    await s.clock.advance(60_000);
+    s.api.store.updateInstance(DEFINITION, running.workflowId, { status: "Terminated", completedAt: ago(0) });
     expect((await monitor.pollOnce()).alerts.map((a) => a.workflowId)).toEqual([running.workflowId]);
   });
 
   it("watches several definitions; the same one given twice is watched once", async () => {
     const [a, b] = [instance(ago(1)), instance(ago(2), "Terminated", { definitionId: OTHER_DEFINITION })];
-    const api = new FakeApi({ [DEFINITION]: [a], [OTHER_DEFINITION]: [b] });
+    const api = createApi({ [DEFINITION]: [a], [OTHER_DEFINITION]: [b] });
     const s = setup({ api, definitionIds: [DEFINITION, OTHER_DEFINITION, DEFINITION.toUpperCase()] });
     const result = await (await monitorOf(s)).pollOnce();
     expect(result.alerts.map((x) => [x.definitionId, x.workflowId])).toEqual([
@@ -99,7 +110,7 @@ describe("what a poll reports", () => {
 
   it("skips what a server should not have sent: other statuses and starts before the window", async () => {
     const wrong = [instance(ago(1), "Complete"), instance(ago(61))];
-    const s = setup({ client: clientFor(async () => Response.json(wrong)) });
+    const s = setup({ client: clientFor(async () => json(wrong)) });
     await expect((await monitorOf(s)).pollOnce()).resolves.toMatchObject({ alerts: [], failures: [] });
   });
 });
@@ -108,7 +119,7 @@ describe("restarts (the checkpoint)", () => {
   it("neither repeats nor misses: an instance started before the checkpoint and terminated after it is reported", async () => {
     const done = instance(ago(20));
     const running = instance(ago(15), "Runnable");
-    const api = new FakeApi({ [DEFINITION]: [done, running] });
+    const api = createApi({ [DEFINITION]: [done, running] });
     const first = setup({ api });
     const before = await monitorOf(first);
     await before.pollOnce();
@@ -116,18 +127,18 @@ describe("restarts (the checkpoint)", () => {
     expect(first.sink.ids).toEqual([done.workflowId]);
 
     // Stopped for 10 minutes; meanwhile `running` terminates and a new one starts and terminates.
-    api.updateInstance(DEFINITION, running.workflowId, { status: "Terminated", completedAt: ago(3) });
+    api.store.updateInstance(DEFINITION, running.workflowId, { status: "Terminated", completedAt: ago(3) });
     const fresh = instance(ago(-5));
-    api.insertInstances(DEFINITION, [fresh]);
+    api.store.insertInstances(DEFINITION, [fresh]);
     const second = setup({ api, checkpoint: first.store, clock: first.clock });
-    second.clock.advance(10 * 60_000);
+    await second.clock.advance(10 * 60_000);
     await (await monitorOf(second)).pollOnce();
     expect(second.sink.ids).toEqual([running.workflowId, fresh.workflowId]);
   });
 
   it("the checkpoint holds the window start and the ids reported in it", async () => {
     const a = instance(ago(20));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [a] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [a] }) });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
     await monitor.save();
@@ -147,7 +158,7 @@ describe("restarts (the checkpoint)", () => {
 
   it("keeps definitions it no longer watches untouched, so watching them again repeats nothing", async () => {
     const b = instance(ago(2), "Terminated", { definitionId: OTHER_DEFINITION });
-    const api = new FakeApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [b] });
+    const api = createApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [b] });
     const both = setup({ api, definitionIds: [DEFINITION, OTHER_DEFINITION] });
     const m1 = await monitorOf(both);
     await m1.pollOnce();
@@ -161,33 +172,36 @@ describe("restarts (the checkpoint)", () => {
 
   it("stays bounded: ids that left the window are forgotten and never come back", async () => {
     const old = instance(ago(50));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [old] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [old] }) });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
     expect(monitor.snapshot().definitions[0]?.reported.size).toBe(1);
-    s.clock.advance(20 * 60_000); // `old` started 70 minutes ago now: out of the 1 h window
+    await s.clock.advance(20 * 60_000); // `old` started 70 minutes ago now: out of the 1 h window
     await monitor.pollOnce();
     expect(monitor.snapshot().definitions[0]?.reported.size).toBe(0);
-    expect(s.api.queries.at(-1)?.startTimeFrom).toBe("2021-06-30T23:20:00.000Z");
+    expect(s.api.queries().at(-1)?.startTimeFrom).toBe("2021-06-30T23:20:00.000Z");
     expect(s.sink.ids).toEqual([old.workflowId]);
   });
 
   it("never moves the window back when the wall clock does, so a forgotten id cannot repeat", async () => {
     const old = instance(ago(50));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [old] }) });
+    const virtual = virtualClock();
+    let stepped = 0;
+    const clock = { ...virtual, now: () => virtual.now() + stepped };
+    const s = setup({ api: createApi({ [DEFINITION]: [old] }), clock });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
-    s.clock.advance(20 * 60_000);
+    await s.clock.advance(20 * 60_000);
     await monitor.pollOnce(); // forgets `old`
-    s.clock.set(Date.parse("2021-07-01T00:00:00Z") - 2 * HOUR); // NTP stepped the clock back
+    stepped = -(20 * 60_000 + 2 * HOUR); // NTP stepped the clock back to 2 h before the start
     await monitor.pollOnce();
-    expect(s.api.queries.at(-1)?.startTimeFrom).toBe("2021-06-30T23:20:00.000Z");
+    expect(s.api.queries().at(-1)?.startTimeFrom).toBe("2021-06-30T23:20:00.000Z");
     expect(s.sink.ids).toEqual([old.workflowId]);
   });
 
   it("past maxReported it shrinks the window to the oldest id kept, says so, and repeats nothing", async () => {
     const list = [1, 2, 3, 4].map((m) => instance(ago(m)));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: list }), maxReported: 2 });
+    const s = setup({ api: createApi({ [DEFINITION]: list }), maxReported: 2 });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
     expect([...(monitor.snapshot().definitions[0]?.reported.keys() ?? [])].sort()).toEqual(
@@ -199,14 +213,14 @@ describe("restarts (the checkpoint)", () => {
       fields: { definitionId: DEFINITION, windowFrom: list[1]?.startedAt, maxReported: 2 },
     });
     await monitor.pollOnce();
-    expect(s.api.queries.at(-1)?.startTimeFrom).toBe(list[1]?.startedAt);
+    expect(s.api.queries().at(-1)?.startTimeFrom).toBe(list[1]?.startedAt);
     expect(s.sink.alerts).toHaveLength(4);
   });
 
   it("keeps every id that started at the cutoff instant (startTimeFrom is inclusive)", async () => {
     const same = ago(2);
     const list = [instance(ago(1)), instance(same), instance(same), instance(ago(3))];
-    const s = setup({ api: new FakeApi({ [DEFINITION]: list }), maxReported: 2 });
+    const s = setup({ api: createApi({ [DEFINITION]: list }), maxReported: 2 });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
     expect(monitor.snapshot().definitions[0]?.reported.size).toBe(3);
@@ -217,10 +231,10 @@ describe("restarts (the checkpoint)", () => {
 
 describe("trouble", () => {
   it("429: stops the cycle, waits at least Retry-After, and polls the limited definition first next time", async () => {
-    const api = new FakeApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [] });
+    const api = createApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [] });
     const s = setup({ api, definitionIds: [DEFINITION, OTHER_DEFINITION], intervalMs: 1_000 });
     const monitor = await monitorOf(s);
-    api.failNext(1, { status: 429, retryAfterSeconds: 120 });
+    api.store.failNext(1, { status: 429, retryAfterSeconds: 120 });
     const limited = await monitor.pollOnce();
     expect(limited.failures).toEqual([{ definitionId: DEFINITION, error: expect.any(RateLimitError) }]);
     expect(limited.nextPollInMs).toBe(120_000);
@@ -240,12 +254,12 @@ describe("trouble", () => {
 
     // Next cycle: the limited definition first, then the rest.
     const rotated = setup({ api, definitionIds: [OTHER_DEFINITION, DEFINITION] });
-    api.failNext(1, "pass");
-    api.failNext(1, { status: 429, retryAfterSeconds: 1 });
+    // Its first cycle: OTHER_DEFINITION is served, DEFINITION rate limited.
+    api.failRequest(api.requests.length + 1, { status: 429, retryAfterSeconds: 1 });
     const other = await monitorOf(rotated);
     await other.pollOnce();
     await other.pollOnce();
-    const definitionOf = (url: URL) => url.pathname.split("/")[6];
+    const definitionOf = (request: Request) => new URL(request.url).pathname.split("/")[6];
     expect(api.requests.slice(1).map(definitionOf)).toEqual([
       OTHER_DEFINITION,
       DEFINITION,
@@ -255,47 +269,47 @@ describe("trouble", () => {
   });
 
   it("5xx and network faults: logged, the other definitions still polled, backoff doubles, then resets", async () => {
-    const api = new FakeApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [instance(ago(1))] });
+    const api = createApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [instance(ago(1))] });
     const s = setup({ api, definitionIds: [DEFINITION, OTHER_DEFINITION], maxBackoffMs: 5 * 60_000 });
     const monitor = await monitorOf(s);
-    api.failNext(1, { status: 503 });
+    api.store.failNext(1, { status: 503 });
     const first = await monitor.pollOnce();
     expect(first.failures.map((f) => f.error)).toEqual([expect.any(InternalServerError)]);
     expect(first.alerts).toHaveLength(1); // OTHER_DEFINITION was polled all the same
     // Equal jitter with random 0.5: ¾ of min(max, interval · 2ⁿ).
     expect(first.nextPollInMs).toBe(90_000);
-    api.failNext(1, "network");
+    api.failRequest(api.requests.length, "network");
     const second = await monitor.pollOnce();
     expect(second.failures.map((f) => f.error)).toEqual([expect.any(WorkflowsConnectionError)]);
     expect(second.nextPollInMs).toBe(180_000);
-    api.failNext(2, { status: 500 });
+    api.store.failNext(2, { status: 500 });
     expect((await monitor.pollOnce()).nextPollInMs).toBe(225_000); // capped: ¾ of 5 min
     expect((await monitor.pollOnce()).nextPollInMs).toBe(60_000);
   });
 
   it("a walk that fails part-way reports what its complete pages held", async () => {
     const list = [1, 2, 3].map((m) => instance(ago(m)));
-    const s = setup({ api: new FakeApi({ [DEFINITION]: list }), pageSize: 2 });
-    s.api.failNext(1, "pass");
-    s.api.failNext(1, { status: 502 });
+    const s = setup({ api: createApi({ [DEFINITION]: list }), pageSize: 2 });
+    s.api.failRequest(1, { status: 502 }); // the second page
     const partial = await (await monitorOf(s)).pollOnce();
     expect(partial.alerts.map((a) => a.workflowId)).toEqual([list[1]?.workflowId, list[0]?.workflowId]);
     expect(partial.failures.map((f) => f.error)).toEqual([expect.any(InternalServerError)]);
   });
 
   it.each([
-    ["an unknown definition (404)", { status: 404, code: 1300 }, NotFoundError],
-    ["a rejected key (401)", { status: 401, code: 1200 }, AuthenticationError],
-  ])("%s is not retried by the monitor: pollOnce throws it", async (_name, fault, type) => {
+    ["an unknown definition (404)", (s: Setup) => s.api.store.setDefinitions([]), NotFoundError],
+    ["a rejected key (401)", (s: Setup) => s.api.store.setApiKeys(["another-key"]), AuthenticationError],
+  ])("%s is not retried by the monitor: pollOnce throws it", async (_name, refuse, type) => {
     const s = setup();
     const monitor = await monitorOf(s);
-    s.api.failNext(1, fault);
+    refuse(s);
     await expect(monitor.pollOnce()).rejects.toBeInstanceOf(type);
+    expect(s.api.requests).toHaveLength(1);
   });
 
   it("a sink that is down: the alert stays pending, nothing else is delivered, and it goes out next cycle", async () => {
     const list = [instance(ago(2)), instance(ago(1))];
-    const api = new FakeApi({ [DEFINITION]: list, [OTHER_DEFINITION]: [] });
+    const api = createApi({ [DEFINITION]: list, [OTHER_DEFINITION]: [] });
     const s = setup({ api, definitionIds: [DEFINITION, OTHER_DEFINITION] });
     const monitor = await monitorOf(s);
     s.sink.failing = true;
@@ -313,7 +327,7 @@ describe("trouble", () => {
   });
 
   it("an abort mid-poll rejects and marks nothing reported", async () => {
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [instance(ago(1))] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [instance(ago(1))] }) });
     const monitor = await monitorOf(s);
     const controller = new AbortController();
     controller.abort("SIGTERM");
@@ -324,15 +338,15 @@ describe("trouble", () => {
 
 describe("run()", () => {
   it("polls every interval, writes the checkpoint after each cycle, and once more when stopped", async () => {
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [instance(ago(1))] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [instance(ago(1))] }) });
     const monitor = await monitorOf(s);
     const controller = new AbortController();
     const running = monitor.run(controller.signal);
-    expect(await s.clock.sleeping()).toBe(60_000);
+    expect((await nextWait(s.clock)).ms).toBe(60_000);
     expect(JSON.parse(s.store.text ?? "").definitions[0].reported).not.toEqual({});
-    s.api.insertInstances(DEFINITION, [instance(ago(-1))]);
-    s.clock.advance(60_000);
-    await s.clock.sleeping();
+    s.api.store.insertInstances(DEFINITION, [instance(ago(-1))]);
+    await s.clock.advance(60_000);
+    expect((await nextWait(s.clock)).ms).toBe(60_000);
     expect(s.api.requests).toHaveLength(2);
     expect(s.sink.alerts).toHaveLength(2);
     controller.abort("SIGTERM");
@@ -342,10 +356,10 @@ describe("run()", () => {
 
   it("sleeps what pollOnce asked for after a 429", async () => {
     const s = setup();
-    s.api.failNext(1, { status: 429, retryAfterSeconds: 300 });
+    s.api.store.failNext(1, { status: 429, retryAfterSeconds: 300 });
     const controller = new AbortController();
     const running = (await monitorOf(s)).run(controller.signal);
-    expect(await s.clock.sleeping()).toBe(300_000);
+    expect((await nextWait(s.clock)).ms).toBe(300_000);
     controller.abort();
     await running;
   });
@@ -363,7 +377,7 @@ describe("run()", () => {
     };
     const controller = new AbortController();
     const running = (await monitorOf(s)).run(controller.signal);
-    await s.clock.sleeping();
+    await nextWait(s.clock);
     expect(s.logs).toContainEqual({
       level: "error",
       event: "checkpoint_failed",
@@ -375,13 +389,13 @@ describe("run()", () => {
   });
 
   it("a fatal error ends run() after writing the checkpoint", async () => {
-    const s = setup({ api: new FakeApi({ [DEFINITION]: [instance(ago(1))] }) });
+    const s = setup({ api: createApi({ [DEFINITION]: [instance(ago(1))] }) });
     const monitor = await monitorOf(s);
-    const running = monitor.run();
-    await s.clock.sleeping();
-    s.api.failNext(1, { status: 404, code: 1300 });
-    s.clock.advance(60_000);
-    await expect(running).rejects.toBeInstanceOf(NotFoundError);
+    const ended = rejectionOf(monitor.run()); // handled from the start: it rejects while time advances
+    await nextWait(s.clock);
+    s.api.store.failNext(1, { status: 404, code: 1300 });
+    await s.clock.advance(60_000);
+    expect(await ended).toBeInstanceOf(NotFoundError);
     expect(Object.keys(JSON.parse(s.store.text ?? "").definitions[0].reported)).toHaveLength(1);
   });
 });

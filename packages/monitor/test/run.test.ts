@@ -1,14 +1,17 @@
 // `run()` as the bin runs it, in-process: flags, environment, the checkpoint file, stdout/stderr
-// and every exit code. The API is the in-memory one, time the virtual clock.
+// and every exit code. The API is the reference provider in memory; time is the virtual clock,
+// which also times the client's attempts, backoff and Retry-After (run passes it through).
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import type { Fault } from "@workflows-kit/provider";
+import { createObservedFetch, hang, type SleepingVirtualClock } from "@workflows-kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HELP } from "../src/help.js";
 import { type RunIO, run } from "../src/index.js";
-import { ACCOUNT, API_URL, DEFINITION, FakeApi, type Fault, instance } from "./support/api.js";
-import { VirtualClock } from "./support/clock.js";
+import { ACCOUNT, API_URL, type Api, createApi, DEFINITION, instance } from "./support/api.js";
+import { ATTEMPT_TIMEOUT_MS, nextWait, virtualClock } from "./support/monitor.js";
 
 const API_KEY = "sk-test-9f8e7d6c5b4a-SECRET";
 const HOOK = "https://hooks.test/services/T000/secret-token";
@@ -44,23 +47,24 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 interface Options {
-  api?: FakeApi;
+  api?: Api;
   env?: Record<string, string | undefined>;
   stdout?: Capture;
-  clock?: VirtualClock;
+  clock?: SleepingVirtualClock;
   signal?: AbortSignal;
   fetch?: RunIO["fetch"];
 }
 
 /** `workflows-monitor --account acme --definition D --checkpoint <tmp> ...args` in-process. */
 async function monitor(args: string[], options: Options = {}) {
-  const api = options.api ?? new FakeApi();
+  const api = options.api ?? createApi();
   const stdout = options.stdout ?? new Capture();
   const stderr = new Capture();
   const env = {
     WORKFLOWS_API_KEY: API_KEY,
     WORKFLOWS_BASE_URL: API_URL,
     WORKFLOWS_MAX_RETRIES: "0",
+    WORKFLOWS_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
     ...options.env,
   };
   const code = await run(
@@ -70,7 +74,7 @@ async function monitor(args: string[], options: Options = {}) {
       stdout,
       stderr,
       fetch: options.fetch ?? api.fetch,
-      clock: options.clock ?? new VirtualClock(),
+      clock: options.clock ?? virtualClock(),
       random: () => 0.5,
       signal: options.signal,
     },
@@ -84,7 +88,7 @@ const terminated = () => instance("2021-06-30T23:30:00.1234567Z");
 describe("--once", () => {
   it("prints each alert as one JSON line, writes the checkpoint, exits 0; a second run repeats nothing", async () => {
     const done = terminated();
-    const api = new FakeApi({ [DEFINITION]: [done] });
+    const api = createApi({ [DEFINITION]: [done] });
     const first = await monitor(["--once"], { api });
     expect(first.code).toBe(0);
     expect(first.stdout.lines).toEqual([
@@ -105,12 +109,12 @@ describe("--once", () => {
 
   it("sends the key as a bearer token and nowhere else", async () => {
     const { api } = await monitor(["--once"]);
-    expect(api.authorizations).toEqual([`Bearer ${API_KEY}`]);
+    expect(api.requests.map((r) => r.headers.get("authorization"))).toEqual([`Bearer ${API_KEY}`]);
   });
 
   it("exits 5 when the poll failed for a reason that passes, logging it as JSON", async () => {
-    const api = new FakeApi();
-    api.failNext(1, { status: 503 });
+    const api = createApi();
+    api.store.failNext(1, { status: 503 });
     const result = await monitor(["--once"], { api });
     expect(result.code).toBe(5);
     expect(result.stderr.lines[1]).toMatchObject({
@@ -124,15 +128,15 @@ describe("--once", () => {
 
 describe("running until stopped", () => {
   it("polls every --interval; the signal stops it: checkpoint written, `stopped` logged, exit 0", async () => {
-    const clock = new VirtualClock();
-    const api = new FakeApi();
+    const clock = virtualClock();
+    const api = createApi();
     const controller = new AbortController();
     const running = monitor(["--interval", "30s", "--verbose"], { api, clock, signal: controller.signal });
-    expect(await clock.sleeping()).toBe(30_000);
+    expect((await nextWait(clock)).ms).toBe(30_000);
     const done = terminated();
-    api.insertInstances(DEFINITION, [done]);
-    clock.advance(30_000);
-    await clock.sleeping();
+    api.store.insertInstances(DEFINITION, [done]);
+    await clock.advance(30_000);
+    await nextWait(clock);
     controller.abort("SIGTERM");
     const { code, stdout, stderr } = await running;
     expect(code).toBe(0);
@@ -145,20 +149,20 @@ describe("running until stopped", () => {
   });
 
   it("keeps polling through 5xx, network faults and 429, backing off", async () => {
-    const clock = new VirtualClock();
-    const api = new FakeApi({ [DEFINITION]: [terminated()] });
-    api.failNext(1, { status: 500 });
-    api.failNext(1, "network");
-    api.failNext(1, { status: 429, retryAfterSeconds: 900 });
+    const clock = virtualClock();
+    const api = createApi({ [DEFINITION]: [terminated()] });
+    api.failRequest(0, { status: 500 });
+    api.failRequest(1, "network");
+    api.failRequest(2, { status: 429, retryAfterSeconds: 900 });
     const controller = new AbortController();
     const running = monitor([], { api, clock, signal: controller.signal });
     const waits: number[] = [];
     for (let cycle = 0; cycle < 4; cycle++) {
-      const wait = await clock.sleeping();
-      waits.push(wait);
-      clock.advance(wait);
+      const { ms } = await nextWait(clock);
+      waits.push(ms);
+      await clock.advance(ms);
     }
-    await clock.sleeping();
+    await nextWait(clock);
     controller.abort("SIGINT");
     const { code, stdout, stderr } = await running;
     expect(code).toBe(0);
@@ -170,6 +174,40 @@ describe("running until stopped", () => {
       "WorkflowsConnectionError",
       "RateLimitError",
     ]);
+  });
+});
+
+describe("the client on the monitor's clock and jitter", () => {
+  it("waits out Retry-After, then its own backoff, in virtual time; the poll then succeeds", async () => {
+    const clock = virtualClock();
+    const done = terminated();
+    const api = createApi({ [DEFINITION]: [done] });
+    api.failRequest(0, { status: 429, retryAfterSeconds: 2 });
+    api.failRequest(1, { status: 503 });
+    const exit = monitor(["--once"], { api, clock, env: { WORKFLOWS_MAX_RETRIES: "2" } });
+    const waits: number[] = [];
+    for (let retry = 0; retry < 2; retry++) {
+      const { ms } = await nextWait(clock);
+      waits.push(ms);
+      await clock.advance(ms);
+    }
+    const { code, stdout } = await exit;
+    // Retry-After: 2 s; then step 1 with random 0.5: ¾ of min(8 s, 500 ms · 2¹).
+    expect(waits).toEqual([2_000, 750]);
+    expect([code, stdout.lines.map((l) => l.workflowId)]).toEqual([0, [done.workflowId]]);
+    expect(api.requests).toHaveLength(3);
+  });
+
+  it("bounds each attempt by WORKFLOWS_TIMEOUT_MS on that clock", async () => {
+    const clock = virtualClock();
+    const hanging = createObservedFetch(hang);
+    const exit = monitor(["--once"], { clock, fetch: hanging.fetch, env: { WORKFLOWS_TIMEOUT_MS: "5000" } });
+    await hanging.received(0);
+    expect(clock.pending().map((t) => t.ms)).toEqual([5_000]);
+    await clock.advance(5_000);
+    const { code, stderr } = await exit;
+    expect(code).toBe(5);
+    expect(stderr.lines.at(-1)).toMatchObject({ event: "poll_failed", error: "WorkflowsTimeoutError" });
   });
 });
 
@@ -275,8 +313,8 @@ describe("exit codes", () => {
       },
     },
   ])("$name: a `fatal` JSON line, exit $code", async ({ args, fault, code, fields }) => {
-    const api = new FakeApi();
-    if (fault) api.failNext(1, fault);
+    const api = createApi();
+    if (fault) api.store.failNext(1, fault);
     const result = await monitor(args, { api });
     expect(result.code).toBe(code);
     expect(result.stderr.lines.at(-1)).toMatchObject({
@@ -308,7 +346,7 @@ describe("exit codes", () => {
   });
 
   it("1 for anything unexpected at startup: one line, never a rejection", async () => {
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     clock.now = () => {
       throw new Error("the clock broke");
     };
@@ -318,7 +356,7 @@ describe("exit codes", () => {
   });
 
   it("0 when the reader of stdout went away (EPIPE), 1 when stdout fails otherwise", async () => {
-    const api = new FakeApi({ [DEFINITION]: [terminated()] });
+    const api = createApi({ [DEFINITION]: [terminated()] });
     expect((await monitor(["--once"], { api, stdout: new Capture("EPIPE") })).code).toBe(0);
     const full = await monitor(["--once"], { api, stdout: new Capture("ENOSPC") });
     expect(full.code).toBe(1);
@@ -330,7 +368,7 @@ describe("exit codes", () => {
 
 describe("--webhook", () => {
   it("POSTs each alert before printing it; logs show the webhook's origin only", async () => {
-    const api = new FakeApi({ [DEFINITION]: [terminated()] });
+    const api = createApi({ [DEFINITION]: [terminated()] });
     const posted: unknown[] = [];
     const fetch: typeof globalThis.fetch = async (input, init) => {
       const request = new Request(input, init);
@@ -346,7 +384,7 @@ describe("--webhook", () => {
   });
 
   it("a webhook that is down: nothing printed, the alert stays pending, exit 5 with --once", async () => {
-    const api = new FakeApi({ [DEFINITION]: [terminated()] });
+    const api = createApi({ [DEFINITION]: [terminated()] });
     const fetch: typeof globalThis.fetch = async (input, init) => {
       const request = new Request(input, init);
       return request.url.startsWith("https://hooks.test/")

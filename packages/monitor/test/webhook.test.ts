@@ -1,8 +1,9 @@
-// The webhook sink on an injected fetch and a virtual clock: what it POSTs, what it retries and
+// The webhook sink on an observed fetch and the virtual clock: what it POSTs, what it retries and
 // how long it waits, its timeout, and that its error never shows the URL's path (often a token).
+import { createObservedFetch, hang, inOrder, networkError } from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import { type TerminatedAlert, WebhookError, webhookSink } from "../src/index.js";
-import { VirtualClock } from "./support/clock.js";
+import { nextWait, virtualClock } from "./support/monitor.js";
 
 const HOOK = "https://hooks.test/services/T000/B000/secret-token?key=also-secret";
 const TIMEOUT = 10_000;
@@ -17,35 +18,13 @@ const alert: TerminatedAlert = {
   detectedAt: "2021-07-01T00:00:00.000Z",
 };
 
-type Answer = Response | "network" | "hang";
+/** An answer with `status` and no body (a fresh Response per request). */
+const answer =
+  (status: number, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(null, { status, headers });
 
-/** A fetch answering from a script; records each request; `called` resolves at each request. */
-function scripted(...answers: Answer[]) {
-  const requests: Request[] = [];
-  let notify: (() => void) | undefined;
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    requests.push(request);
-    notify?.();
-    const answer = answers.shift() ?? new Response(null, { status: 204 });
-    if (answer === "network") throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
-    if (answer === "hang") {
-      return new Promise<Response>((_, reject) => {
-        request.signal.addEventListener("abort", () => reject(request.signal.reason));
-      });
-    }
-    return answer;
-  };
-  const called = (count: number) =>
-    new Promise<void>((resolve) => {
-      const check = () => (requests.length >= count ? resolve() : undefined);
-      notify = check;
-      check();
-    });
-  return { fetch, requests, called };
-}
-
-const sinkOn = (fetch: typeof globalThis.fetch, clock = new VirtualClock(), retries = 3) =>
+const sinkOn = (fetch: typeof globalThis.fetch, clock = virtualClock(), retries = 3) =>
   webhookSink({
     url: HOOK,
     fetch,
@@ -58,7 +37,7 @@ const sinkOn = (fetch: typeof globalThis.fetch, clock = new VirtualClock(), retr
 
 describe("webhookSink", () => {
   it("POSTs the alert as JSON with an Idempotency-Key", async () => {
-    const hook = scripted(new Response(null, { status: 202 }));
+    const hook = createObservedFetch(answer(202));
     await sinkOn(hook.fetch).deliver(alert);
     const [request] = hook.requests;
     expect(request?.method).toBe("POST");
@@ -69,42 +48,37 @@ describe("webhookSink", () => {
   });
 
   it("retries 5xx and network failures with doubling backoff, then succeeds", async () => {
-    const clock = new VirtualClock();
-    const hook = scripted(
-      new Response(null, { status: 503 }),
-      "network",
-      new Response(null, { status: 200 }),
-    );
+    const clock = virtualClock();
+    const hook = createObservedFetch(inOrder(answer(503), () => networkError("ECONNREFUSED"), answer(200)));
     const delivered = sinkOn(hook.fetch, clock).deliver(alert);
     // Equal jitter with random 0.5: ¾ of 1 s, then ¾ of 2 s.
-    expect(await clock.sleeping((ms) => ms < TIMEOUT)).toBe(750);
-    clock.advance(750);
-    await hook.called(2);
-    expect(await clock.sleeping((ms) => ms < TIMEOUT)).toBe(1_500);
-    clock.advance(1_500);
+    expect((await nextWait(clock, TIMEOUT)).ms).toBe(750);
+    await clock.advance(750);
+    await hook.received(1);
+    expect((await nextWait(clock, TIMEOUT)).ms).toBe(1_500);
+    await clock.advance(1_500);
     await delivered;
     expect(hook.requests).toHaveLength(3);
   });
 
   it("honours Retry-After on a 429", async () => {
-    const clock = new VirtualClock();
-    const limited = new Response(null, { status: 429, headers: { "retry-after": "7" } });
-    const hook = scripted(limited, new Response(null, { status: 200 }));
+    const clock = virtualClock();
+    const hook = createObservedFetch(inOrder(answer(429, { "retry-after": "7" }), answer(200)));
     const delivered = sinkOn(hook.fetch, clock).deliver(alert);
-    expect(await clock.sleeping((ms) => ms !== TIMEOUT)).toBe(7_000);
-    clock.advance(7_000);
+    expect((await nextWait(clock, TIMEOUT)).ms).toBe(7_000);
+    await clock.advance(7_000);
     await delivered;
   });
 
   it("gives up after its retries with a WebhookError that shows the origin only", async () => {
-    const clock = new VirtualClock();
-    const hook = scripted(...Array.from({ length: 3 }, () => new Response(null, { status: 500 })));
+    const clock = virtualClock();
+    const hook = createObservedFetch(answer(500));
     const delivered = sinkOn(hook.fetch, clock, 2)
       .deliver(alert)
       .catch((e: unknown) => e);
     for (const wait of [750, 1_500]) {
-      expect(await clock.sleeping((ms) => ms < TIMEOUT)).toBe(wait);
-      clock.advance(wait);
+      expect((await nextWait(clock, TIMEOUT)).ms).toBe(wait);
+      await clock.advance(wait);
     }
     const error = (await delivered) as WebhookError;
     expect(error).toBeInstanceOf(WebhookError);
@@ -114,19 +88,19 @@ describe("webhookSink", () => {
   });
 
   it("does not retry a 4xx other than 408 and 429", async () => {
-    const hook = scripted(new Response(null, { status: 404 }));
+    const hook = createObservedFetch(answer(404));
     await expect(sinkOn(hook.fetch).deliver(alert)).rejects.toMatchObject({ status: 404, attempts: 1 });
   });
 
   it("bounds each attempt by its timeout", async () => {
-    const clock = new VirtualClock();
-    const hook = scripted("hang");
+    const clock = virtualClock();
+    const hook = createObservedFetch(hang);
     const delivered = sinkOn(hook.fetch, clock, 0)
       .deliver(alert)
       .catch((e: unknown) => e);
-    await hook.called(1);
-    expect(clock.pending).toEqual([TIMEOUT]);
-    clock.advance(TIMEOUT);
+    await hook.received(0);
+    expect(clock.pending().map((t) => t.ms)).toEqual([TIMEOUT]);
+    await clock.advance(TIMEOUT);
     expect(await delivered).toMatchObject({
       message: "POST https://hooks.test/…: no answer within 10000 ms (1 attempt)",
       status: undefined,
@@ -134,19 +108,19 @@ describe("webhookSink", () => {
   });
 
   it("stops at once when the caller's signal aborts, also while waiting to retry", async () => {
-    const clock = new VirtualClock();
-    const hook = scripted(new Response(null, { status: 503 }));
+    const clock = virtualClock();
+    const hook = createObservedFetch(answer(503));
     const controller = new AbortController();
     const delivered = sinkOn(hook.fetch, clock).deliver(alert, controller.signal);
-    await clock.sleeping((ms) => ms < TIMEOUT);
+    await nextWait(clock, TIMEOUT);
     controller.abort("SIGTERM");
     await expect(delivered).rejects.toBe("SIGTERM");
-    expect(clock.pending).toEqual([]);
+    expect(clock.pending()).toEqual([]);
   });
 
   it("a network failure names its cause, not the URL", async () => {
-    const hook = scripted("network");
-    const error = await sinkOn(hook.fetch, new VirtualClock(), 0)
+    const hook = createObservedFetch(() => networkError("ECONNREFUSED"));
+    const error = await sinkOn(hook.fetch, virtualClock(), 0)
       .deliver(alert)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({

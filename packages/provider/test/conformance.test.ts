@@ -8,7 +8,7 @@ import { createProviderFetch, generateInstances } from "../src/index.js";
 const spec = loadSpec();
 const validate = valueValidator(spec);
 const OPERATION = "/paths/~1api~1v1~1accounts~1{accountId}~1definitions~1{definitionId}~1workflows/get";
-type SpecResponse = { headers?: Record<string, { required?: boolean }> };
+type SpecResponse = { $ref?: string; headers?: Record<string, { required?: boolean }> };
 const responses = (spec.paths as Record<string, { get: { responses: Record<string, SpecResponse> } }>)[
   "/api/v1/accounts/{accountId}/definitions/{definitionId}/workflows"
 ]?.get.responses;
@@ -27,7 +27,18 @@ const path = (definitionId: string, query = "") =>
   `/api/v1/accounts/${accountId}/definitions/${definitionId}/workflows${query}`;
 const fetch = createProviderFetch({ definitions: [big, empty], apiKeys: ["k"] });
 
-const responseHeaders = (status: string) => responses?.[status]?.headers ?? {};
+/** Where the spec keeps the response for a key: under the operation, or where its `$ref` leads. */
+const responsePointer = (status: string) =>
+  responses?.[status]?.$ref?.slice(1) ?? `${OPERATION}/responses/${status}`;
+const responseAt = (status: string) =>
+  responsePointer(status)
+    .split("/")
+    .slice(1)
+    .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], spec) as
+    | SpecResponse
+    | undefined;
+const responseHeaders = (status: string) => responseAt(status)?.headers ?? {};
 
 /** The response key the spec documents for a status: exact, else its range (5XX). */
 function documented(status: number): string | undefined {
@@ -46,7 +57,7 @@ async function expectDocumented(response: Response): Promise<void> {
     .filter(([, header]) => header.required)
     .map(([name]) => name);
   for (const name of required) expect(response.headers.get(name), `header ${name}`).toMatch(/^\d+$/);
-  const schema = `${OPERATION}/responses/${status}/content/application~1json/schema`;
+  const schema = `${responsePointer(status as string)}/content/application~1json/schema`;
   expect(validate(schema, await response.json())).toEqual([]);
 }
 

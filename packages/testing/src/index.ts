@@ -15,3 +15,4 @@ export {
   stalledBody,
   text,
 } from "./fetch.js";
+export { type SleepClock, type SleepingVirtualClock, withSleep } from "./sleep.js";

@@ -13,7 +13,7 @@
 // Everything else (operations, parameters, status codes, headers, fields) has its own rule.
 
 import microdiff, { type Difference } from "microdiff";
-import { type Dict, isObject, normalizeSpec, stable } from "./normalize.js";
+import { type Dict, isObject, type NormalizedSpec, normalizeSpec, stable } from "./normalize.js";
 
 export interface SpecChange {
   /** `GET /api/v1/accounts/{accountId}/...` as written in the spec */
@@ -28,6 +28,22 @@ export interface SpecChange {
   why: string;
   before?: unknown;
   after?: unknown;
+  /**
+   * Breaking changes only, once consumers were checked: the pacts (consumer and interaction numbers)
+   * that no longer hold against the base with this change applied; `[]` = no consumer pins it.
+   */
+  breaks?: ConsumerBreak[];
+  /** why the consumers could not be checked for this change */
+  unchecked?: string;
+}
+
+export interface ConsumerBreak {
+  consumer: string;
+  provider: string;
+  /** the pact file, relative to the repository root */
+  pact: string;
+  /** 1-based positions in the pact file, as the contract matrix and the docs number them */
+  interactions: { number: number; description: string }[];
 }
 
 export type Side = "request" | "response";
@@ -52,12 +68,27 @@ function isBreaking(side: Side, effect: Effect): boolean {
 
 /** Parses both documents' objects (already YAML-parsed) and lists every client-visible change. */
 export function diffSpecs(before: unknown, after: unknown): SpecChange[] {
+  return diffSpecsDetailed(before, after).changes;
+}
+
+export interface DetailedDiff {
+  changes: SpecChange[];
+  /** the base's client view, which `sourcesOf` differences apply to */
+  base: NormalizedSpec;
+  /** operation key → path as written, the base's first, then the new document's */
+  labels: Map<string, string>;
+  /** the differences of the client views that make up one change (to apply it alone) */
+  sourcesOf(change: SpecChange): Difference[];
+}
+
+export function diffSpecsDetailed(before: unknown, after: unknown): DetailedDiff {
   const old = normalizeSpec(before);
   const next = normalizeSpec(after);
-  const labels = new Map([...old.labels, ...next.labels]);
+  const labels = new Map([...next.labels, ...old.labels]);
   const collector = new Collector(labels);
   for (const difference of microdiff(old.view, next.view)) collector.add(difference);
-  return collector.finish();
+  const changes = collector.finish();
+  return { changes, base: old, labels, sourcesOf: (c) => collector.sources.get(c) ?? [] };
 }
 
 type Path = (string | number)[];
@@ -69,6 +100,7 @@ interface FieldEvent {
   name: string;
   side: Side;
   schema?: unknown;
+  source: Difference;
 }
 
 interface ParamEvent {
@@ -77,12 +109,16 @@ interface ParamEvent {
   where: string;
   name: string;
   view: Dict;
+  source: Difference;
 }
 
 class Collector {
   private readonly changes: SpecChange[] = [];
   private readonly fields: FieldEvent[] = [];
   private readonly params: ParamEvent[] = [];
+  /** each change's differences; `push` takes the one being added unless told otherwise */
+  readonly sources = new Map<SpecChange, Difference[]>();
+  private current: Difference[] = [];
 
   constructor(private readonly labels: Map<string, string>) {}
 
@@ -93,6 +129,7 @@ class Collector {
     breaking: boolean,
     why: string,
     values: { before?: unknown; after?: unknown } = {},
+    sources: Difference[] = this.current,
   ): undefined {
     const change: SpecChange = {
       operation,
@@ -105,9 +142,11 @@ class Collector {
     if (values.before !== undefined) change.before = plain(values.before);
     if (values.after !== undefined) change.after = plain(values.after);
     this.changes.push(change);
+    this.sources.set(change, sources);
   }
 
   add(d: Difference): undefined {
+    this.current = [d];
     const path = d.path as Path;
     const key = String(path[1]);
     const op = this.labels.get(key) ?? key;
@@ -137,6 +176,10 @@ class Collector {
         return;
       case "security":
         return this.security(d, op, rest);
+      case "securitySchemes":
+        return this.securityScheme(d, op, rest);
+      case "servers":
+        return this.server(d, op, rest);
       case "parameters":
         return this.parameter(d, op, rest);
       case "requestBody":
@@ -164,6 +207,61 @@ class Collector {
       );
   }
 
+  /**
+   * A scheme that kept its name but changed how credentials are sent (new or dropped schemes are
+   * `security-*`). One change per scheme: its field changes are joined in `finish`.
+   */
+  private securityScheme(d: Difference, op: string, rest: Path): undefined {
+    const [, name, field] = rest;
+    if (field === undefined) return;
+    const before = d.type === "CREATE" ? "(none)" : String(d.oldValue);
+    const after = d.type === "REMOVE" ? "(none)" : String(d.value);
+    this.push(
+      op,
+      `security scheme ${String(name)}`,
+      "security-scheme-changed",
+      true,
+      `${String(field)} ${before} → ${after}`,
+    );
+  }
+
+  /** The first server is the default base URL of generated clients (and ours). */
+  private server(d: Difference, op: string, rest: Path): undefined {
+    const [, which, url] = rest;
+    if (which === "default")
+      return this.push(
+        op,
+        "servers (default base URL)",
+        "server-default-changed",
+        true,
+        "the first server changed: clients using the default base URL call another one",
+        values(d),
+      );
+    if (url === undefined) return;
+    if (d.type === "CREATE")
+      this.push(op, `server ${String(url)}`, "server-added", false, "a new server clients may choose");
+    else
+      this.push(
+        op,
+        `server ${String(url)}`,
+        "server-removed",
+        true,
+        "no longer listed: clients configured with this base URL lose it",
+      );
+  }
+
+  /** `required` flipped on a parameter, a request body or a response header: one rule, three tables. */
+  private required(
+    d: Difference,
+    op: string,
+    location: string,
+    rule: Record<"required" | "optional", [kind: string, breaking: boolean, why: string]>,
+  ): undefined {
+    if (d.type !== "CHANGE") return;
+    const [kind, breaking, why] = rule[d.value === true ? "required" : "optional"];
+    this.push(op, location, kind, breaking, why);
+  }
+
   private parameter(d: Difference, op: string, rest: Path): undefined {
     const [where, name] = String(rest[1]).split(/:(.*)/s) as [string, string];
     const location = `${where} parameter ${name}`;
@@ -177,22 +275,15 @@ class Collector {
         where,
         name,
         view,
+        source: d,
       });
       return;
     }
-    if (field === "required") {
-      if (d.type !== "CHANGE") return;
-      if (d.value === true)
-        this.push(
-          op,
-          location,
-          "parameter-required",
-          true,
-          "newly required: requests without it are rejected",
-        );
-      else this.push(op, location, "parameter-optional", false, "no longer required");
-      return;
-    }
+    if (field === "required")
+      return this.required(d, op, location, {
+        required: ["parameter-required", true, "newly required: requests without it are rejected"],
+        optional: ["parameter-optional", false, "no longer required"],
+      });
     if (field === "style" || field === "explode")
       return this.push(
         op,
@@ -242,18 +333,15 @@ class Collector {
         this.push(op, location, "request-body-removed", true, "the request body is no longer accepted");
       return;
     }
-    if (field === "required") {
-      if (d.type === "CHANGE" && d.value === true)
-        this.push(
-          op,
-          location,
+    if (field === "required")
+      return this.required(d, op, location, {
+        required: [
           "request-body-required",
           true,
           "the body is now required: requests without one are rejected",
-        );
-      else this.push(op, location, "request-body-optional", false, "the body is no longer required");
-      return;
-    }
+        ],
+        optional: ["request-body-optional", false, "the body is no longer required"],
+      });
     if (field === "content") this.content(d, op, "request", location, rest.slice(2));
   }
 
@@ -288,11 +376,12 @@ class Collector {
       if (sub === undefined) {
         if (d.type === "CREATE") this.push(op, at, "header-added", false, "a new response header");
         else this.push(op, at, "header-removed", true, "the response header is no longer sent");
-      } else if (sub === "required") {
-        if (d.type === "CHANGE" && d.value === true)
-          this.push(op, at, "header-required", false, "the header is now always sent");
-        else this.push(op, at, "header-optional", true, "the header may now be absent");
-      } else if (sub === "schema") this.schema(d, op, "response", at, rest.slice(5));
+      } else if (sub === "required")
+        this.required(d, op, at, {
+          required: ["header-required", false, "the header is now always sent"],
+          optional: ["header-optional", true, "the header may now be absent"],
+        });
+      else if (sub === "schema") this.schema(d, op, "response", at, rest.slice(5));
       else if (sub === "content") this.content(d, op, "response", at, rest.slice(5));
       else if (sub === "deprecated")
         this.push(op, at, "deprecated", false, d.type === "REMOVE" ? "no longer deprecated" : "deprecated");
@@ -408,7 +497,7 @@ class Collector {
               ? "required"
               : "optional";
         for (const [name, schema] of entries)
-          this.fields.push({ event, operation: op, parent: location, name, side, schema });
+          this.fields.push({ event, operation: op, parent: location, name, side, schema, source: d });
         return;
       }
       case "enum": {
@@ -544,6 +633,7 @@ class Collector {
           stable(a.view) === stable(removed.view),
       );
       const added = index >= 0 ? addedParams.splice(index, 1)[0] : undefined;
+      this.current = added ? [removed.source, added.source] : [removed.source];
       if (added)
         this.push(
           removed.operation,
@@ -563,6 +653,7 @@ class Collector {
     }
     for (const added of addedParams) {
       const location = `${added.where} parameter ${added.name}`;
+      this.current = [added.source];
       if (added.view.required === true)
         this.push(
           added.operation,
@@ -573,6 +664,35 @@ class Collector {
         );
       else this.push(added.operation, location, "parameter-added", false, "new optional parameter");
     }
+
+    // A reordering of servers is a new default, not a removed or added server.
+    const defaults = this.changes.filter((c) => c.kind === "server-default-changed");
+    const moved = (c: SpecChange) =>
+      defaults.some(
+        (d) =>
+          d.operation === c.operation && [d.before, d.after].includes(c.location.replace(/^server /, "")),
+      );
+    this.changes.splice(
+      0,
+      this.changes.length,
+      ...this.changes.filter(
+        (c) => !((c.kind === "server-added" || c.kind === "server-removed") && moved(c)),
+      ),
+    );
+
+    const schemes = new Map<string, SpecChange>();
+    for (const c of this.changes.filter((c) => c.kind === "security-scheme-changed")) {
+      const key = `${c.operation}\u0000${c.location}`;
+      const first = schemes.get(key);
+      if (!first) {
+        schemes.set(key, c);
+        continue;
+      }
+      first.why += `, ${c.why}`;
+      this.sources.set(first, [...(this.sources.get(first) ?? []), ...(this.sources.get(c) ?? [])]);
+      this.changes.splice(this.changes.indexOf(c), 1);
+    }
+    for (const c of schemes.values()) c.why += ": clients send their credentials the old way";
 
     // An operation that became public still accepts the credentials clients send.
     const nowPublic = new Set(
@@ -605,9 +725,14 @@ class Collector {
     if (!first) return;
     const { operation, parent, side } = first;
     const at = (name: string) => `${parent}.${name}`;
+    // A change to a field is made of every event about it (removed + optional, added + required).
+    const about = (...names: string[]) => {
+      this.current = [...new Set(events.filter((e) => names.includes(e.name)).map((e) => e.source))];
+    };
 
     for (const old of removed.values()) {
       const match = [...added.values()].find((a) => stable(a.schema) === stable(old.schema));
+      about(old.name, ...(match ? [match.name] : []));
       if (match) {
         added.delete(match.name);
         required.delete(match.name);
@@ -633,6 +758,7 @@ class Collector {
       }
     }
     for (const a of added.values()) {
+      about(a.name);
       const isRequired = required.delete(a.name);
       if (side === "request" && isRequired)
         this.push(
@@ -652,6 +778,7 @@ class Collector {
         );
     }
     for (const r of required.values()) {
+      about(r.name);
       if (side === "request")
         this.push(
           operation,
@@ -663,6 +790,7 @@ class Collector {
       else this.push(operation, at(r.name), "field-required", false, "now always present");
     }
     for (const o of optional.values()) {
+      about(o.name);
       if (side === "response")
         this.push(
           operation,

@@ -10,15 +10,21 @@ import { repoRoot } from "./git.js";
 
 const USAGE = `usage:
   spec-diff diff [--base <git-ref>] [--json] [--out <file>] [--spec <path>]
-      Lists every change of the spec since <git-ref> (default: the last release tag, else main),
-      breaking or not for clients. --out writes the report to <file> (relative to the repository
+      Lists every change of the spec since <git-ref> (default: the gate's base, below), breaking or
+      not for clients, and for each breaking change the consumers' pact interactions it breaks.
+      --out writes the report to <file> (relative to the repository
       root) as well; --spec defaults to spec/workflows.openapi.yaml.
   spec-diff gate [--base <git-ref>] [--spec <path>]
       Fails when the spec has a breaking change and .changeset/ lacks a major changeset for both
-      @workflows-kit/types and @workflows-kit/client. Base: --base, SPEC_BASE, the last release
-      tag, the merge-base with origin/main, HEAD~1, else skipped.`;
+      @workflows-kit/types and @workflows-kit/client.
+  Base (both): --base, SPEC_BASE, the last release tag, the merge-base with origin/main, HEAD~1;
+  without any, diff exits 2 and the gate is skipped.`;
 
-export function main(argv: string[], cwd: string, env: Record<string, string | undefined>): Outcome {
+export async function main(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<Outcome> {
   // pnpm and turbo may forward a literal "--" before the task's arguments.
   const args = argv.filter((a) => a !== "--");
   let parsed: ReturnType<typeof parse>;
@@ -34,7 +40,13 @@ export function main(argv: string[], cwd: string, env: Record<string, string | u
   if (command === "gate") return runGate({ cwd, base: values.base, spec: values.spec, env });
   if (command !== "diff") return { exitCode: 2, out: "", err: `${USAGE}\n` };
 
-  const outcome = runDiff({ cwd, base: values.base, json: values.json === true, spec: values.spec });
+  const outcome = await runDiff({
+    cwd,
+    base: values.base,
+    env,
+    json: values.json === true,
+    spec: values.spec,
+  });
   if (values.out && outcome.exitCode === 0) {
     const found = repoRoot(cwd);
     const file = path.resolve("root" in found ? found.root : cwd, values.out);
@@ -59,7 +71,7 @@ function parse(args: string[]) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outcome = main(process.argv.slice(2), process.cwd(), process.env);
+  const outcome = await main(process.argv.slice(2), process.cwd(), process.env);
   process.stdout.write(outcome.out);
   process.stderr.write(outcome.err);
   process.exitCode = outcome.exitCode;

@@ -2,10 +2,12 @@
 // tests run them in throwaway repositories without a build or a child process.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { findPactFiles } from "@workflows-kit/spec";
 import { parse } from "yaml";
 import { type ChangesetScan, highestBumps, readChangesets } from "./changesets.js";
-import { diffSpecs, type SpecChange } from "./classify.js";
-import { type Base, pickDiffBase, pickGateBase, readAtCommit, repoRoot, shortSha } from "./git.js";
+import { diffSpecsDetailed, type SpecChange } from "./classify.js";
+import { type ConsumerCheck, findBrokenConsumers } from "./consumers.js";
+import { type Base, pickBase, readAtCommit, repoRoot, shortSha } from "./git.js";
 import { changeLine, formatChanges, summary } from "./report.js";
 
 export const DEFAULT_SPEC = "spec/workflows.openapi.yaml";
@@ -23,6 +25,8 @@ export interface Outcome {
 export interface DiffOptions {
   cwd: string;
   base?: string | undefined;
+  /** SPEC_BASE is read from here, as the gate does */
+  env?: Record<string, string | undefined>;
   json?: boolean;
   /** the spec, relative to the repository root */
   spec?: string | undefined;
@@ -34,6 +38,8 @@ export interface DiffReport {
   changes: SpecChange[];
   breaking: number;
   nonBreaking: number;
+  /** the pacts each breaking change was checked against (its `breaks`), and checks that failed */
+  consumers: ConsumerCheck;
 }
 
 function parseYaml(text: string, where: string): unknown {
@@ -53,12 +59,46 @@ function loadPair(root: string, spec: string, base: Base): { before?: unknown; a
 
 const describeBase = (b: Base) => `${b.ref} (${shortSha(b.commit)}, ${b.reason})`;
 
-export function runDiff(options: DiffOptions): Outcome {
+/** `--base`, else SPEC_BASE: the explicit base both commands honour. */
+function explicitBase(base: string | undefined, env: Record<string, string | undefined> | undefined) {
+  const fromEnv = env?.SPEC_BASE?.trim();
+  if (base !== undefined) return { value: base, from: "--base" };
+  return fromEnv ? { value: fromEnv, from: "SPEC_BASE" } : undefined;
+}
+
+/** The changes, each breaking one with the consumers (pacts under packages/*\/pacts/) it breaks. */
+async function diffWithConsumers(root: string, before: unknown, after: unknown) {
+  const diff = diffSpecsDetailed(before, after);
+  // A repository without packages/ (a spec on its own) has no consumers to check.
+  const pacts = await findPactFiles(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const consumers = await findBrokenConsumers(diff, pacts, root);
+  return { changes: diff.changes, consumers };
+}
+
+function consumersNote(check: ConsumerCheck, changes: SpecChange[]): string {
+  if (!changes.some((c) => c.breaking)) return "";
+  if (check.pacts.length === 0)
+    return "\nConsumers not checked: no pact files under packages/*/pacts/ (run `pnpm turbo run contract:consumer`).";
+  const problems = check.problems.map((p) => `\n  ! ${p}`).join("");
+  return `\nConsumers: each breaking change checked alone against ${check.pacts.join(", ")}.${problems}`;
+}
+
+export async function runDiff(options: DiffOptions): Promise<Outcome> {
   const spec = options.spec ?? DEFAULT_SPEC;
   const found = repoRoot(options.cwd);
   if ("error" in found) return { exitCode: 2, out: "", err: `spec:diff: ${found.error}\n` };
-  const base = pickDiffBase(found.root, options.base);
-  if ("error" in base) return { exitCode: 2, out: "", err: `spec:diff: ${base.error}\n` };
+  const picked = pickBase(found.root, explicitBase(options.base, options.env));
+  if ("error" in picked) return { exitCode: 2, out: "", err: `spec:diff: ${picked.error}\n` };
+  if ("skip" in picked)
+    return {
+      exitCode: 2,
+      out: "",
+      err: `spec:diff: no base to compare ${spec} with (${picked.skip}); pass --base <git-ref> or set SPEC_BASE\n`,
+    };
+  const { base } = picked;
   try {
     const pair = loadPair(found.root, spec, base);
     if (pair.before === undefined)
@@ -67,12 +107,21 @@ export function runDiff(options: DiffOptions): Outcome {
         out: "",
         err: `spec:diff: ${spec} does not exist at ${describeBase(base)}: nothing to compare with\n`,
       };
-    const changes = diffSpecs(pair.before, pair.after);
+    const { changes, consumers } = await diffWithConsumers(found.root, pair.before, pair.after);
     const breaking = changes.filter((c) => c.breaking).length;
-    const report: DiffReport = { spec, base, changes, breaking, nonBreaking: changes.length - breaking };
+    const report: DiffReport = {
+      spec,
+      base,
+      changes,
+      breaking,
+      nonBreaking: changes.length - breaking,
+      consumers,
+    };
     if (options.json) return { exitCode: 0, out: `${JSON.stringify(report, null, 2)}\n`, err: "" };
-    const head = `${spec}: ${describeBase(base)} → working tree: ${summary(changes)}`;
-    return { exitCode: 0, out: `${head}\n${changes.length ? `\n${formatChanges(changes)}\n` : ""}`, err: "" };
+    const via = `${describeBase(base)}${picked.notes.length ? `; ${picked.notes.join("; ")}` : ""}`;
+    const head = `${spec}: ${via} → working tree: ${summary(changes)}`;
+    const body = changes.length ? `\n${formatChanges(changes)}\n${consumersNote(consumers, changes)}` : "";
+    return { exitCode: 0, out: `${head}\n${body}${body.endsWith("\n") || !body ? "" : "\n"}`, err: "" };
   } catch (error) {
     return { exitCode: 2, out: "", err: `spec:diff: ${(error as Error).message}\n` };
   }
@@ -85,20 +134,13 @@ export interface GateOptions {
   spec?: string | undefined;
 }
 
-export function runGate(options: GateOptions): Outcome {
+export async function runGate(options: GateOptions): Promise<Outcome> {
   const spec = options.spec ?? DEFAULT_SPEC;
   const say = (exitCode: number, text: string): Outcome =>
     exitCode === 0 ? { exitCode, out: `${text}\n`, err: "" } : { exitCode, out: "", err: `${text}\n` };
   const found = repoRoot(options.cwd);
   if ("error" in found) return say(0, `spec:gate: skipped, no git history to compare with (${found.error})`);
-  const fromEnv = options.env?.SPEC_BASE?.trim();
-  const explicit =
-    options.base !== undefined
-      ? { value: options.base, from: "--base" }
-      : fromEnv
-        ? { value: fromEnv, from: "SPEC_BASE" }
-        : undefined;
-  const picked = pickGateBase(found.root, explicit);
+  const picked = pickBase(found.root, explicitBase(options.base, options.env));
   if ("error" in picked) return say(2, `spec:gate: ${picked.error}`);
   if ("skip" in picked)
     return say(
@@ -110,6 +152,7 @@ export function runGate(options: GateOptions): Outcome {
   const via = `${describeBase(base)}${picked.notes.length ? `; ${picked.notes.join("; ")}` : ""}`;
 
   let changes: SpecChange[];
+  let consumers: ConsumerCheck;
   try {
     const pair = loadPair(found.root, spec, base);
     if (pair.before === undefined)
@@ -117,7 +160,7 @@ export function runGate(options: GateOptions): Outcome {
         0,
         `spec:gate: passed: ${spec} does not exist at ${describeBase(base)}, so nothing can break`,
       );
-    changes = diffSpecs(pair.before, pair.after);
+    ({ changes, consumers } = await diffWithConsumers(found.root, pair.before, pair.after));
   } catch (error) {
     return say(2, `spec:gate: ${(error as Error).message}`);
   }
@@ -128,9 +171,11 @@ export function runGate(options: GateOptions): Outcome {
   const bumps = highestBumps(scan.changesets);
   const missing = GATED_PACKAGES.filter((p) => bumps.get(p)?.type !== "major");
   const list = breaking.map((c) => `  - ${changeLine(c)}`).join("\n");
-  const problems = scan.problems.length
-    ? `\nIgnored .changeset files:\n${scan.problems.map((p) => `  - ${p}`).join("\n")}`
-    : "";
+  const problems =
+    consumersNote(consumers, changes) +
+    (scan.problems.length
+      ? `\nIgnored .changeset files:\n${scan.problems.map((p) => `  - ${p}`).join("\n")}`
+      : "");
 
   if (missing.length === 0) {
     const files = [...new Set(GATED_PACKAGES.flatMap((p) => bumps.get(p)?.files ?? []))].join(", ");

@@ -60,30 +60,12 @@ export interface Base {
   reason: string;
 }
 
-/** spec:diff: `--base`, else the last release tag, else `main`. */
-export function pickDiffBase(root: string, explicit: string | undefined): Base | { error: string } {
-  if (explicit !== undefined) {
-    const commit = resolveCommit(root, explicit);
-    return commit
-      ? { ref: explicit, commit, reason: "--base" }
-      : { error: `--base ${explicit} does not name a commit in this repository` };
-  }
-  const tag = lastReleaseTag(root);
-  if (tag) {
-    const commit = resolveCommit(root, tag);
-    if (commit) return { ref: tag, commit, reason: "last release tag" };
-  }
-  const main = resolveCommit(root, "main");
-  if (main) return { ref: "main", commit: main, reason: "no release tag; main" };
-  return { error: "no release tag and no branch main here: pass --base <git-ref>" };
-}
-
 /**
- * spec:gate: `--base` or SPEC_BASE, else the last release tag, else the merge-base with
- * origin/main, else HEAD~1 (on main after a merge: the first parent, i.e. main before the
- * merge). `skip` when none exists (a single commit, a depth-1 clone, no git at all).
+ * The base of spec:diff and spec:gate alike: `--base` or SPEC_BASE, else the last release tag,
+ * else the merge-base with origin/main, else HEAD~1 (on main after a merge: the first parent,
+ * i.e. main before the merge). `skip` when none exists (a single commit, a depth-1 clone, no git).
  */
-export function pickGateBase(
+export function pickBase(
   root: string,
   explicit: { value: string; from: string } | undefined,
 ): { base: Base; notes: string[] } | { skip: string } | { error: string } {

@@ -60,7 +60,7 @@ const ANNOTATIONS = new Set([
 ]);
 
 /** Keywords whose primitive value is compared as such (bounds, formats, flags). */
-const SCALAR_KEYWORDS = new Set([
+export const SCALAR_KEYWORDS = new Set([
   "format",
   "pattern",
   "minimum",
@@ -101,7 +101,7 @@ export function normalizeSpec(doc: unknown): NormalizedSpec {
       if (!isObject(op)) continue;
       const key = `${method.toUpperCase()} ${template.replace(/\{[^}]*\}/g, "{}")}`;
       labels.set(key, `${method.toUpperCase()} ${template}`);
-      operations[key] = n.operation(op, item.parameters);
+      operations[key] = n.operation(op, item);
     }
   }
   return { view: dict({ operations }), labels };
@@ -130,13 +130,16 @@ class Normalizer {
     return { ...this.deref(this.resolve(ref), [...seen, ref]), ...siblings };
   }
 
-  operation(op: Dict, sharedParameters: unknown): Dict {
+  operation(op: Dict, item: Dict): Dict {
     const view = dict();
     if (typeof op.operationId === "string") view.operationId = op.operationId;
     if (op.deprecated === true) view.deprecated = true;
-    view.security = this.security(op.security ?? this.doc.security);
+    view.servers = this.servers(op.servers ?? item.servers ?? this.doc.servers);
+    const security = op.security ?? this.doc.security;
+    view.security = this.security(security);
+    view.securitySchemes = this.securitySchemes(security);
     const parameters = dict();
-    for (const list of [sharedParameters, op.parameters]) {
+    for (const list of [item.parameters, op.parameters]) {
       if (!Array.isArray(list)) continue;
       for (const raw of list) {
         const p = this.deref(raw);
@@ -181,6 +184,42 @@ class Normalizer {
         })
         .join(" + ");
       out[key || "(anonymous)"] = true;
+    }
+    return out;
+  }
+
+  /**
+   * The first server is a generated client's default base URL (`{variables}` filled with their
+   * defaults); the others are alternatives a caller may pick. No servers means "/" (OpenAPI 3).
+   */
+  servers(list: unknown): Dict {
+    const urls = (Array.isArray(list) ? list : []).filter(isObject).map((server) => {
+      const variables = isObject(server.variables) ? server.variables : {};
+      return String(server.url ?? "/").replace(/\{([^}]+)\}/g, (whole, name: string) => {
+        const variable = variables[name];
+        return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
+      });
+    });
+    const [first = "/", ...others] = urls;
+    return dict({ default: first, alternatives: dict(Object.fromEntries(others.map((url) => [url, true]))) });
+  }
+
+  /** The definitions of the schemes the operation's security requirements name, as clients use them. */
+  securitySchemes(list: unknown): Dict {
+    const out = dict();
+    const components = isObject(this.doc.components) ? this.doc.components : {};
+    const defined = isObject(components.securitySchemes) ? components.securitySchemes : {};
+    for (const requirement of Array.isArray(list) ? list : []) {
+      for (const name of isObject(requirement) ? Object.keys(requirement) : []) {
+        const scheme = this.deref(defined[name]);
+        const view = dict();
+        for (const key of ["type", "scheme", "bearerFormat", "in", "name", "openIdConnectUrl"])
+          if (typeof scheme[key] === "string")
+            // HTTP auth scheme names are case-insensitive (RFC 9110): "Bearer" is "bearer".
+            view[key] = key === "scheme" ? String(scheme[key]).toLowerCase() : scheme[key];
+        if (scheme.flows !== undefined) view.flows = stable(scheme.flows);
+        out[name] = view;
+      }
     }
     return out;
   }

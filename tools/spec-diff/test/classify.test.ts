@@ -258,10 +258,10 @@ const cases: Case[] = [
       const error = at(schemas(doc), "Error");
       error.required = (error.required as string[]).filter((n) => n !== "errorId");
     },
-    forward: ["400", "401", "403", "404", "429", "5XX"].map(
+    forward: ["400", "401", "403", "404", "429", "500", "502", "503", "504", "5XX"].map(
       (s): Expected => ["field-optional", B, `response ${s} (application/json) body.errorId`],
     ),
-    reverse: ["400", "401", "403", "404", "429", "5XX"].map(
+    reverse: ["400", "401", "403", "404", "429", "500", "502", "503", "504", "5XX"].map(
       (s): Expected => ["field-required", NB, `response ${s} (application/json) body.errorId`],
     ),
   },
@@ -342,6 +342,73 @@ const cases: Case[] = [
       ["security-added", NB, "security bearerAuth"],
     ],
   },
+  {
+    name: "security scheme kept its name, bearer → basic",
+    mutation: (doc) => {
+      at(doc, "components.securitySchemes.bearerAuth").scheme = "basic";
+    },
+    forward: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+    reverse: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+  },
+  {
+    name: "security scheme kept its name, now an API key header",
+    mutation: (doc) => {
+      at(doc, "components.securitySchemes").bearerAuth = { type: "apiKey", in: "header", name: "X-API-Key" };
+    },
+    forward: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+    reverse: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+  },
+  {
+    name: "security scheme: bearerFormat documented; the scheme name's case and descriptions do not count",
+    mutation: (doc) => {
+      const scheme = at(doc, "components.securitySchemes.bearerAuth");
+      scheme.bearerFormat = "opaque";
+      scheme.scheme = "Bearer";
+      scheme.description = "another description";
+    },
+    forward: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+    reverse: [["security-scheme-changed", B, "security scheme bearerAuth"]],
+  },
+  {
+    name: "servers: the first URL (the client's default base URL) changed",
+    mutation: (doc) => {
+      doc.servers = [{ url: "https://automation.eu.8x8.com" }];
+    },
+    forward: [["server-default-changed", B, "servers (default base URL)"]],
+    reverse: [["server-default-changed", B, "servers (default base URL)"]],
+  },
+  {
+    name: "servers: a second server added (and removed again)",
+    mutation: (doc) => {
+      doc.servers = [...(doc.servers as Dict[]), { url: "https://automation.eu.8x8.com" }];
+    },
+    forward: [["server-added", NB, "server https://automation.eu.8x8.com"]],
+    reverse: [["server-removed", B, "server https://automation.eu.8x8.com"]],
+  },
+  {
+    name: "servers: reordered, so the default changed, nothing added or removed",
+    mutation: (doc) => {
+      doc.servers = [{ url: "https://automation.eu.8x8.com" }, ...(doc.servers as Dict[])];
+    },
+    forward: [["server-default-changed", B, "servers (default base URL)"]],
+    reverse: [["server-default-changed", B, "servers (default base URL)"]],
+  },
+  {
+    name: "servers: removed altogether (the default becomes /)",
+    mutation: (doc) => {
+      delete doc.servers;
+    },
+    forward: [["server-default-changed", B, "servers (default base URL)"]],
+    reverse: [["server-default-changed", B, "servers (default base URL)"]],
+  },
+  {
+    name: "servers: the same URL written with a variable and its default",
+    mutation: (doc) => {
+      doc.servers = [{ url: "https://{host}", variables: { host: { default: "automation.8x8.com" } } }];
+    },
+    forward: [],
+    reverse: [],
+  },
 ];
 
 describe("diffSpecs on the real spec", () => {
@@ -369,6 +436,23 @@ describe("diffSpecs on the real spec", () => {
       after: 100,
     });
     expect(change?.why).toMatch(/^maximum 500 → 100: requests that were valid may now be rejected/);
+  });
+
+  it("joins the field changes of one security scheme into one change", () => {
+    const [change, ...more] = diffSpecs(
+      original,
+      mutate((doc) => {
+        at(doc, "components.securitySchemes").bearerAuth = {
+          type: "apiKey",
+          in: "header",
+          name: "X-API-Key",
+        };
+      }),
+    );
+    expect(more).toEqual([]);
+    expect(change?.why).toBe(
+      "type http → apiKey, scheme bearer → (none), in (none) → header, name (none) → X-API-Key: clients send their credentials the old way",
+    );
   });
 
   it("explains an enum widened on a response with the exhaustive switch", () => {

@@ -5,7 +5,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
-import { BadRequestError, createWorkflowsClient } from "@workflows-kit/client";
 import { describe, expect, it } from "vitest";
 import { cli } from "../support/io.js";
 import { ACCOUNT_ID, DEFINITION_ID, EMPTY_DEFINITION_ID, STATES, UNKNOWN_DEFINITION_ID } from "./states.js";
@@ -177,22 +176,6 @@ describe("filters", () => {
 });
 
 describe("errors", () => {
-  // The CLI validates ids before sending, so only the client with validate: false can pin this one.
-  it("an invalid definition id is a 400 with code 1000", async () => {
-    const error = await pact
-      .addInteraction()
-      .uponReceiving("a request with a definition id that is not a UUID")
-      .withRequest("GET", workflowsPath("not-a-uuid"), (b) => b.headers(authorized))
-      .willRespondWith(400, (b) => b.jsonBody(errorBody(1000, "Invalid definition id.")))
-      .executeTest((server) =>
-        createWorkflowsClient({ apiKey: API_KEY, baseUrl: server.url, validate: false })
-          .listWorkflowInstances({ accountId: ACCOUNT_ID, definitionId: "not-a-uuid" })
-          .catch((e: unknown) => e),
-      );
-    expect(error).toBeInstanceOf(BadRequestError);
-    expect(error).toMatchObject({ status: 400, code: 1000, serverMessage: "Invalid definition id." });
-  });
-
   it("`list` exits 4 for an unknown definition (404, code 1300)", async () => {
     const state = STATES.missing({ definitionId: UNKNOWN_DEFINITION_ID });
     const result = await pact

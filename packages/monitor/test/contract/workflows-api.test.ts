@@ -7,9 +7,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { createWorkflowsClient, InternalServerError, RateLimitError } from "@workflows-kit/client";
+import { createVirtualClock, withSleep } from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import { createMonitor, memoryCheckpointStore, type TerminatedAlert } from "../../src/index.js";
-import { VirtualClock } from "../support/clock.js";
 import { ACCOUNT_ID, DEFINITION_ID, STATES, type StateInstance } from "./states.js";
 
 const { integer, like, regex } = MatchersV3;
@@ -39,7 +39,7 @@ async function poll(url: string, options: { pageSize?: number; intervalMs?: numb
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     checkpoint: memoryCheckpointStore(),
     sinks: [{ deliver: async (alert) => void alerts.push(alert) }],
-    clock: new VirtualClock(NOW),
+    clock: withSleep(createVirtualClock(NOW)),
     random: () => 0.5,
   });
   return { ...(await monitor.pollOnce()), delivered: alerts };

@@ -4,19 +4,18 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Provider } from "@workflows-kit/provider";
+import {
+  apiError,
+  type Fault,
+  jsonLine,
+  Lines,
+  rateLimit,
+  startFaultServer,
+} from "@workflows-kit/testing/drills";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../src/index.js";
-import {
-  ACCOUNT,
-  API_KEY,
-  DEFINITION,
-  faultProxy,
-  instancesNow,
-  Lines,
-  type Provider,
-  providerWith,
-  terminate,
-} from "./support.js";
+import { ACCOUNT, API_KEY, DEFINITION, instancesNow, providerWith, terminatedNow } from "./support.js";
 
 let dir: string;
 let provider: Provider | undefined;
@@ -51,35 +50,37 @@ function monitor(baseUrl: string, args: string[] = []) {
   return { stdout, stderr, stop, checkpoint };
 }
 
-const isPoll = (line: Record<string, unknown>) => line.event === "poll";
+const isPoll = jsonLine((line) => line.event === "poll");
+const failed = (error: string) => jsonLine((line) => line.event === "poll_failed" && line.error === error);
 
 describe("against the reference provider, while it changes", () => {
   it("reports an instance that terminates while the monitor runs, once, and checkpoints it", async () => {
     const [running, done, complete] = instancesNow(["Runnable", "Terminated", "Complete"]);
-    provider = await providerWith([running, done, complete].filter((i) => i !== undefined));
+    if (!running || !done || !complete) throw new Error("no data");
+    provider = await providerWith([running, done, complete]);
     const m = monitor(provider.url, ["--interval", "100ms"]);
     await m.stdout.waitFor(
-      "the alert of the instance terminated before the start",
-      (l) => l.workflowId === done?.workflowId,
+      jsonLine((l) => l.workflowId === done.workflowId),
+      { what: "the alert of the instance terminated before the start" },
     );
-    await m.stderr.waitFor("a poll", isPoll);
+    await m.stderr.waitFor(isPoll, { what: "a poll" });
 
-    terminate(provider, running?.workflowId ?? "");
+    provider.updateInstance(DEFINITION, running.workflowId, terminatedNow());
     await m.stdout.waitFor(
-      "the alert of the instance terminated while running",
-      (l) => l.workflowId === running?.workflowId,
+      jsonLine((l) => l.workflowId === running.workflowId),
+      { what: "the alert of the instance terminated while running" },
     );
     // Three more cycles after it: still each instance once.
-    const after = await m.stderr.waitFor("a poll", isPoll, m.stderr.all.length);
-    await m.stderr.waitFor("another poll", isPoll, after + 1);
-    await m.stderr.waitFor("a third poll", isPoll, after + 2);
+    const after = await m.stderr.waitFor(isPoll, { what: "a poll", from: m.stderr.lines.length });
+    await m.stderr.waitFor(isPoll, { what: "another poll", from: after.index + 1 });
+    await m.stderr.waitFor(isPoll, { what: "a third poll", from: after.index + 2 });
     expect(await m.stop()).toBe(0);
 
-    expect(m.stdout.json.map((l) => l.workflowId)).toEqual([done?.workflowId, running?.workflowId]);
-    expect(m.stderr.json.at(-1)).toMatchObject({ event: "stopped", reason: "SIGTERM", exitCode: 0 });
+    expect(m.stdout.json().map((l) => l.workflowId)).toEqual([done.workflowId, running.workflowId]);
+    expect(m.stderr.json().at(-1)).toMatchObject({ event: "stopped", reason: "SIGTERM", exitCode: 0 });
     const saved = JSON.parse(await readFile(m.checkpoint, "utf8"));
     expect(Object.keys(saved.definitions[0].reported).sort()).toEqual(
-      [done?.workflowId, running?.workflowId].sort(),
+      [done.workflowId, running.workflowId].sort(),
     );
     // Every request asked for Terminated instances only, from a window start.
     expect(provider.requests.every((r) => /status=Terminated&startTimeFrom=/.test(r.url))).toBe(true);
@@ -87,47 +88,59 @@ describe("against the reference provider, while it changes", () => {
 });
 
 describe("behind a fault proxy", () => {
+  /** The fault proxy in front of the provider, answering every request with `fault` as it is when the request arrives. */
+  async function proxyOf(upstream: string) {
+    const proxy = { fault: { kind: "pass" } as Fault };
+    const server = await startFaultServer({ upstream, plan: () => proxy.fault });
+    return Object.assign(proxy, { server });
+  }
+
   it("keeps polling through resets and 5xx, logs each, and reports once the service is back", async () => {
     const [terminated] = instancesNow(["Terminated"]);
     provider = await providerWith(terminated ? [terminated] : []);
-    const proxy = await faultProxy(provider.url);
+    const proxy = await proxyOf(provider.url);
     try {
-      proxy.mode = "reset";
-      const m = monitor(proxy.url, ["--interval", "50ms", "--max-backoff", "200ms"]);
-      const failed = (error: string) => (l: Record<string, unknown>) =>
-        l.event === "poll_failed" && l.error === error;
-      await m.stderr.waitFor("a reset logged", failed("WorkflowsConnectionError"));
-      proxy.mode = { status: 503 };
-      await m.stderr.waitFor("a 503 logged", failed("InternalServerError"));
-      expect(m.stdout.all).toEqual([]);
-      proxy.mode = "pass";
-      await m.stdout.waitFor("the alert", (l) => l.workflowId === terminated?.workflowId);
+      proxy.fault = { kind: "resetBeforeHeaders" };
+      const m = monitor(proxy.server.url, ["--interval", "50ms", "--max-backoff", "200ms"]);
+      await m.stderr.waitFor(failed("WorkflowsConnectionError"), { what: "a reset logged" });
+      proxy.fault = apiError(503);
+      await m.stderr.waitFor(failed("InternalServerError"), { what: "a 503 logged" });
+      expect(m.stdout.lines).toEqual([]);
+      proxy.fault = { kind: "pass" };
+      await m.stdout.waitFor(
+        jsonLine((l) => l.workflowId === terminated?.workflowId),
+        { what: "the alert" },
+      );
       expect(await m.stop()).toBe(0);
-      expect(m.stderr.json.find(failed("InternalServerError"))).toMatchObject({ status: 503, code: 1 });
+      const logged = m.stderr
+        .json()
+        .find((l) => l.event === "poll_failed" && l.error === "InternalServerError");
+      expect(logged).toMatchObject({ status: 503, code: 1 });
     } finally {
-      await proxy.close();
+      await proxy.server.close();
     }
   });
 
   it("after a 429 waits at least Retry-After before it polls again", async () => {
     provider = await providerWith([]);
-    const proxy = await faultProxy(provider.url);
+    const proxy = await proxyOf(provider.url);
     try {
-      proxy.mode = { status: 429, retryAfterSeconds: 1 };
-      const m = monitor(proxy.url, ["--interval", "50ms", "--max-backoff", "100ms"]);
+      proxy.fault = rateLimit("1");
+      const m = monitor(proxy.server.url, ["--interval", "50ms", "--max-backoff", "100ms"]);
+      await m.stderr.waitFor(failed("RateLimitError"), { what: "the 429 logged" });
+      proxy.fault = { kind: "pass" };
+      const limited = proxy.server.requests.length - 1;
       await m.stderr.waitFor(
-        "the 429 logged",
-        (l) => l.event === "poll_failed" && l.error === "RateLimitError",
+        jsonLine((l) => l.event === "poll" && l.failures === 0),
+        { what: "a poll that succeeded" },
       );
-      proxy.mode = "pass";
-      const limitedAt = proxy.seen.length;
-      await m.stderr.waitFor("a poll that succeeded", (l) => isPoll(l) && l.failures === 0);
       expect(await m.stop()).toBe(0);
+      expect(proxy.server.served.slice(limited, limited + 2)).toEqual(["rateLimit", "pass"]);
       // The lower bound is the configured wait; no upper bound is asserted (the machine may be busy).
-      const [first, next] = [proxy.seen[limitedAt - 1], proxy.seen[limitedAt]] as [number, number];
-      expect(next - first).toBeGreaterThanOrEqual(1_000);
+      const [first, next] = proxy.server.requests.slice(limited, limited + 2).map((r) => r.receivedAt);
+      expect((next ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(1_000);
     } finally {
-      await proxy.close();
+      await proxy.server.close();
     }
   });
 });

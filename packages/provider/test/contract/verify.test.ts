@@ -1,7 +1,8 @@
 // Pacts ⇄ provider: replays every consumer pact under packages/*/pacts against the reference
 // provider; the state handlers (states.ts) build each provider state's data on its store.
 import { Verifier } from "@pact-foundation/pact";
-import { findPactFiles } from "@workflows-kit/spec";
+import { gitVersion, verificationPublishing } from "@workflows-kit/contract-publish";
+import { findPactFiles, workspaceRoot } from "@workflows-kit/spec";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Provider, ProviderStore, startProvider } from "../../src/index.js";
 import { resetStore, stateHandlers } from "./states.js";
@@ -13,11 +14,12 @@ beforeAll(async () => {
 });
 afterAll(() => provider.close());
 
-function verify(target: Provider, pactUrls: string[]) {
+function verify(target: Provider, pactUrls: string[], publishing: Record<string, unknown> = {}) {
   return new Verifier({
     provider: "workflows-api",
     providerBaseUrl: target.url,
     pactUrls,
+    ...publishing,
     stateHandlers: stateHandlers(target.store),
     // Each interaction starts from nothing: no data, any bearer key accepted, no faults queued.
     beforeEach: async () => resetStore(target.store),
@@ -43,3 +45,16 @@ it("fails a provider that counts offset in items: the pacts pin the unit", async
     await itemsProvider.close();
   }
 });
+
+// --- Publishing verification results (tools/contract-publish) ----------------------------------
+// With PACT_BROKER_BASE_URL + PACT_BROKER_TOKEN: the broker's pacts for workflows-api, verified on the
+// reference provider, results published as provider version = git sha on its branch. Without them it
+// says what it would publish. Only this test publishes: the drifted provider above must not.
+const publishing = verificationPublishing(process.env, () => gitVersion(workspaceRoot, process.env));
+console.info(publishing.summary);
+it.runIf(publishing.options !== undefined)(
+  "verifies the broker's pacts and publishes the results",
+  async () => {
+    expect(await verify(provider, [], publishing.options)).toContain("workflows-api");
+  },
+);

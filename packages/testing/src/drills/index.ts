@@ -25,5 +25,18 @@ export {
   type Outcome,
   runCall,
 } from "./outcome.js";
+export {
+  jsonLine,
+  killLeftovers,
+  LINE_WITHIN_MS,
+  type LineMatch,
+  type LinePattern,
+  Lines,
+  type ProcessExit,
+  type ProcessOptions,
+  type RunningProcess,
+  startProcess,
+  type WaitOptions,
+} from "./process.js";
 export { type Handler, type RecordedRequest, startServer, type TestServer } from "./server.js";
 export { drillIds, EARLY_MS, reordered, SLACK_MS, type Staged, type StageOptions, stage } from "./stage.js";

@@ -112,7 +112,20 @@ export interface components {
             timestamp: components["schemas"]["Timestamp"];
         };
     };
-    responses: never;
+    responses: {
+        /**
+         * @description Server-side failure; safe to retry with backoff. A proxy in front of the API
+         *     may answer with a non-JSON body instead.
+         */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: {
         /**
          * @description Account id.
@@ -284,18 +297,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description Server-side failure; safe to retry with backoff. A proxy in front of the API
-             *     may answer with a non-JSON body instead.
-             */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            500: components["responses"]["ServerError"];
+            502: components["responses"]["ServerError"];
+            503: components["responses"]["ServerError"];
+            504: components["responses"]["ServerError"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
 }

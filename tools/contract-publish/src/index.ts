@@ -1,0 +1,3 @@
+export * from "./git.js";
+export * from "./plan.js";
+export * from "./publish.js";

@@ -1,0 +1,224 @@
+// contract:publish end to end in throwaway repositories: the dry run, what a real run executes (an
+// injected exec), refusals, and the real `pact` binary against a loopback stand-in for the broker.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { specPath } from "@workflows-kit/spec";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Command } from "../src/plan.js";
+import { type Exec, publish, spawnPact } from "../src/publish.js";
+
+const TOKEN = "s3cr3t-token-value";
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.invalid",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.invalid",
+};
+const git = (dir: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" }).trim();
+
+/** A committed repository with one consumer's pact, the spec and (unless told) a probe report. */
+function repo(options: { report?: boolean } = {}): { dir: string; sha: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "contract-publish-"));
+  made.push(dir);
+  git(dir, "init", "-q", "-b", "main");
+  mkdirSync(path.join(dir, "packages/app/pacts"), { recursive: true });
+  const pact = {
+    consumer: { name: "app" },
+    provider: { name: "workflows-api" },
+    interactions: [],
+    metadata: { pactSpecification: { version: "4.0" } },
+  };
+  writeFileSync(path.join(dir, "packages/app/pacts/app-workflows-api.json"), JSON.stringify(pact));
+  mkdirSync(path.join(dir, "spec"));
+  copyFileSync(specPath, path.join(dir, "spec/workflows.openapi.yaml"));
+  if (options.report !== false)
+    writeFileSync(
+      path.join(dir, "probe-report.json"),
+      JSON.stringify({ checks: [{ id: "order", verdict: "confirmed" }] }),
+    );
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "pacts");
+  return { dir, sha: git(dir, "rev-parse", "HEAD") };
+}
+
+const PACTFLOW = { PACT_BROKER_BASE_URL: "https://acme.pactflow.io", PACT_BROKER_TOKEN: TOKEN };
+
+function recorder(code = 0) {
+  const ran: Command[] = [];
+  const exec: Exec = async (command) => {
+    ran.push(command);
+    return code;
+  };
+  return { ran, exec };
+}
+
+describe("contract:publish", () => {
+  it("without broker variables prints the full command lines, redacted, and exits 0", async () => {
+    const { dir, sha } = repo();
+    const { ran, exec } = recorder();
+    const outcome = await publish([], { env: {}, root: dir, exec });
+    expect(outcome.exitCode).toBe(0);
+    expect(ran).toEqual([]);
+    expect(outcome.out).toContain("PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN are not set, nothing is sent");
+    expect(outcome.out).toContain(
+      `  PACT_BROKER_TOKEN=*** pact broker publish packages/app/pacts/app-workflows-api.json --consumer-app-version ${sha} --branch main --broker-base-url $PACT_BROKER_BASE_URL`,
+    );
+    expect(outcome.out).toContain(
+      `  PACT_BROKER_TOKEN=*** pact pactflow publish-provider-contract spec/workflows.openapi.yaml --provider workflows-api --provider-app-version ${sha} --branch main --content-type application/yaml --verification-success --verification-results probe-report.json`,
+    );
+  });
+
+  it("says so in the dry run when the probe report is missing", async () => {
+    const { dir } = repo({ report: false });
+    const outcome = await publish(["--probe-report", "reports/probe.json"], { env: {}, root: dir });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.out).toContain(
+      "# not the provider contract (PactFlow): no probe report at reports/probe.json",
+    );
+    expect(outcome.out).not.toContain("publish-provider-contract");
+  });
+
+  it("with PactFlow's variables runs both commands, the token only in their environment", async () => {
+    const { dir, sha } = repo();
+    const { ran, exec } = recorder();
+    const outcome = await publish([], {
+      env: { ...PACTFLOW, CONFORMANCE_REPORT: "probe-report.json" },
+      root: dir,
+      exec,
+    });
+    expect(outcome).toMatchObject({ exitCode: 0, err: "" });
+    expect(ran.map((c) => c.argv.slice(0, 2))).toEqual([
+      ["broker", "publish"],
+      ["pactflow", "publish-provider-contract"],
+    ]);
+    expect(ran.every((c) => c.env.PACT_BROKER_TOKEN === TOKEN && !c.argv.join(" ").includes(TOKEN))).toBe(
+      true,
+    );
+    expect(ran[0]?.argv).toEqual(expect.arrayContaining(["--consumer-app-version", sha, "--branch", "main"]));
+    expect(outcome.out + outcome.err).not.toContain(TOKEN);
+  });
+
+  it("publishes only the pacts to a Pact Broker that is not PactFlow, unless told", async () => {
+    const { dir } = repo();
+    const env = { PACT_BROKER_BASE_URL: "https://broker.example.com", PACT_BROKER_TOKEN: TOKEN };
+    const plain = recorder();
+    await publish([], { env, root: dir, exec: plain.exec });
+    expect(plain.ran.map((c) => c.argv[0])).toEqual(["broker"]);
+    const forced = recorder();
+    await publish(["--provider-contract"], { env, root: dir, exec: forced.exec });
+    expect(forced.ran.map((c) => c.argv[0])).toEqual(["broker", "pactflow"]);
+  });
+
+  it("refuses, publishing nothing, without the probe report, with uncommitted changes, or on a failure", async () => {
+    const { dir } = repo({ report: false });
+    const missing = recorder();
+    const outcome = await publish([], { env: PACTFLOW, root: dir, exec: missing.exec });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.err).toContain("nothing published: no probe report at probe-report.json");
+    expect(missing.ran).toEqual([]);
+    expect(
+      (await publish(["--no-provider-contract"], { env: PACTFLOW, root: dir, exec: missing.exec })).exitCode,
+    ).toBe(0);
+
+    writeFileSync(path.join(dir, "packages/app/pacts/app-workflows-api.json"), "{}");
+    const dirty = recorder();
+    const refused = await publish(["--no-provider-contract"], { env: PACTFLOW, root: dir, exec: dirty.exec });
+    expect(refused.err).toContain("uncommitted changes");
+    expect(dirty.ran).toEqual([]);
+    git(dir, "checkout", "--", ".");
+    const failing = recorder(1);
+    const failed = await publish(["--no-provider-contract"], {
+      env: PACTFLOW,
+      root: dir,
+      exec: failing.exec,
+    });
+    expect(failed).toMatchObject({
+      exitCode: 1,
+      err: "contract:publish: `pact broker publish` failed (exit 1)\n",
+    });
+  });
+
+  it("drives the real pact binary: a loopback broker receives both contracts with the token; no output shows it", async () => {
+    const { dir, sha } = repo();
+    const requests: { url: string; auth: string | undefined; body: Record<string, unknown> | undefined }[] =
+      [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on("end", () => {
+        requests.push({
+          url: req.url ?? "",
+          auth: req.headers.authorization,
+          body: body ? JSON.parse(body) : undefined,
+        });
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        res.setHeader("content-type", "application/hal+json");
+        res.end(
+          JSON.stringify(
+            req.url === "/"
+              ? {
+                  _links: {
+                    "pb:publish-contracts": { href: `${base}/contracts/publish` },
+                    "pf:publish-provider-contract": {
+                      href: `${base}/provider-contracts/provider/{provider}/publish`,
+                      templated: true,
+                    },
+                  },
+                }
+              : { notices: [], _embedded: {}, _links: {} },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const output: string[] = [];
+    const exec: Exec = async (command, cwd) => {
+      // Only PATH from here: nothing else of this machine's environment reaches the binary.
+      const r = await spawnPact(command, cwd, {
+        stdio: "pipe",
+        env: { PATH: process.env.PATH, PACT_BROKER_HTTP_RETRIES: "0" },
+      });
+      output.push(r.stdout, r.stderr);
+      return 0; // the stand-in's answers are minimal; what matters is what it received
+    };
+    try {
+      const env = {
+        PACT_BROKER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        PACT_BROKER_TOKEN: TOKEN,
+      };
+      const outcome = await publish(["--provider-contract"], { env, root: dir, exec });
+      output.push(outcome.out, outcome.err);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const posts = requests.filter((r) => r.body !== undefined);
+    expect(posts.map((r) => r.url)).toEqual([
+      "/contracts/publish",
+      "/provider-contracts/provider/workflows-api/publish",
+    ]);
+    expect(requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
+    expect(posts[0]?.body).toMatchObject({
+      pacticipantName: "app",
+      pacticipantVersionNumber: sha,
+      branch: "main",
+    });
+    expect(posts[1]?.body).toMatchObject({ pacticipantVersionNumber: sha, branch: "main" });
+    expect(JSON.stringify(posts[1]?.body)).toContain('"success":true');
+    expect(output.join("\n")).not.toContain(TOKEN);
+  });
+});
