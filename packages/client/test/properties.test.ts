@@ -578,7 +578,7 @@ describe("the walk (property, against the reference provider in memory)", () => 
           expect(ids(seen)).toEqual(ids(data));
         },
       ),
-      { numRuns: 50, ...timeLimit(1_000) },
+      { numRuns: 50, ...timeLimit(800) },
     );
   });
 });
