@@ -227,19 +227,12 @@ export interface PaginationErrorInit {
 }
 
 const PAGINATION_MESSAGES: Record<PaginationProblem, (init: PaginationErrorInit) => string> = {
-  "unit-mismatch": ({ observedUnit, assumedUnit }) =>
-    `The server counts offset in ${observedUnit}, but this client assumes ${assumedUnit}: walking on would ` +
-    `skip or repeat instances. Create the client with offsetUnit: "${observedUnit}", or offsetUnit: "auto" ` +
-    "to detect it",
-  "offset-ignored": () =>
-    "The server ignores offset: the check page at offset 1 (limit 2) repeated the first page, so no walk " +
-    "gets past it (a static mock?)",
-  inconsistent: () =>
-    "The check page at offset 1 (limit 2) fits neither offset unit (items or pages): the server's order " +
-    "is not stable across requests, so the walk cannot tell where the next page starts",
+  "unit-mismatch": ({ observedUnit: seen, assumedUnit }) =>
+    `The server counts offset in ${seen}, not ${assumedUnit}: create the client with offsetUnit: "${seen}" (or "auto")`,
+  "offset-ignored": () => "The server ignores offset: the page at offset 1 repeated the first page",
+  inconsistent: () => "The server's pages fit neither offset unit (items or pages)",
   "no-progress": ({ offset, limit }) =>
-    `The page at offset ${offset} (limit ${limit}) held only instances the walk had already yielded: ` +
-    "the server does not advance with offset",
+    `The page at offset ${offset} (limit ${limit}) held nothing new: the server does not advance`,
 };
 
 /** A walk stopped instead of returning a wrong set; `problem` says why. */
@@ -252,11 +245,7 @@ export class PaginationError extends WorkflowsError {
   declare readonly observedUnit: OffsetUnit | undefined;
   constructor(init: PaginationErrorInit) {
     super(PAGINATION_MESSAGES[init.problem](init));
-    this.problem = init.problem;
-    this.offset = init.offset;
-    this.limit = init.limit;
-    this.assumedUnit = init.assumedUnit;
-    this.observedUnit = init.observedUnit;
+    Object.assign(this, init);
   }
 }
 

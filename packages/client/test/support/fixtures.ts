@@ -94,6 +94,8 @@ export interface ServedList {
   insert(instances: readonly WorkflowInstance[]): void;
   /** Makes another version the one served without `version`. */
   setLatestVersion(version: number): void;
+  /** Changes fields of one instance (a status that enters or leaves a filter mid-walk). */
+  update(workflowId: string, patch: Partial<WorkflowInstance>): void;
 }
 
 export function serveList(instances: readonly WorkflowInstance[], offsetUnit?: OffsetUnit): ServedList {
@@ -108,5 +110,6 @@ export function serveList(instances: readonly WorkflowInstance[], offsetUnit?: O
     insert: (list) => fetch.store.insertInstances(definitionId, [...list]),
     setLatestVersion: (latestVersion) =>
       fetch.store.setDefinition({ ...ids, latestVersion, instances: current() }),
+    update: (workflowId, patch) => fetch.store.updateInstance(definitionId, workflowId, patch),
   };
 }
