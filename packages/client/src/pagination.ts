@@ -106,8 +106,8 @@ const MAX_STALLS = 3;
  * with a page size of 2 or more: with pages assumed the second page shows it for free (a server
  * counting items starts it at page 1's 2nd instance); otherwise, or when that page starts where
  * such a server would, a `limit=2&offset=1` page of the strict list is judged against its head. A
- * mismatch with the option throws PaginationError; `"auto"` adopts what it saw. Nothing is yielded
- * before the check.
+ * mismatch with the option throws PaginationError; `"auto"` adopts what it saw. The check page
+ * comes before page 1 is yielded.
  *
  * With `prefetch: n`, once a page is in hand the next n requests the walk would make (assuming
  * full pages) are sent while the consumer works on it. A page is only ever taken from the

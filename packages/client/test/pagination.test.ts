@@ -711,8 +711,9 @@ describe("the walk's memory", () => {
     const fetchPage: PageFetcher = async ({ limit, offset }) => {
       const page: WorkflowInstance[] = [];
       const start = offset * limit;
+      const instant = at(start);
       for (let i = start; i < Math.min(start + limit, total); i++) {
-        const startedAt = at(offset === 0 ? i : start);
+        const startedAt = offset === 0 ? at(i) : instant;
         page.push({ workflowId: `w${i}`, startedAt, version: 1 } as WorkflowInstance);
       }
       return page;
