@@ -325,7 +325,7 @@ export async function* walkPages(
     let request = requestAt(0, maxItems);
     let page = await fetchPage(request);
     let fresh = admit(page);
-    // The pin and the unit check come before page 1 is handed out: a mismatch yields nothing.
+    // The pin, and the check page when it cannot wait for page 2, come before page 1 is handed out.
     let last = page.length < request.limit || fresh.length >= maxItems || !(await settle(page));
     if (!strict) position = page.length;
     while (true) {
