@@ -1,7 +1,6 @@
 import {
   type ListWorkflowInstancesParams,
   listWorkflowInstancesOperation,
-  type OffsetUnit,
   type paths,
   type WorkflowInstance,
 } from "@workflows-kit/types";
@@ -12,10 +11,11 @@ import {
   type CallSettings,
   callSettings,
   clientSettings,
+  type OffsetUnitOption,
   type WorkflowsClientOptions,
 } from "./options.js";
 import { parsePage } from "./page.js";
-import { type PageRequest, walkPages } from "./pagination.js";
+import { type OffsetUnitState, type PageRequest, walkPages } from "./pagination.js";
 import { createTransport, type Exchange } from "./transport.js";
 import { validateParameters } from "./validate.js";
 import {
@@ -27,7 +27,10 @@ import {
 } from "./wire.js";
 
 export interface WorkflowsClient {
-  /** One page of instances, newest first. `offset` goes on the wire as given (see `offsetUnit`). */
+  /**
+   * One page of instances, newest first. `limit` and `offset` go on the wire as given: `offset`
+   * counts whatever the server counts, this call neither checks nor converts it (see `offsetUnit`).
+   */
   listWorkflowInstances(
     params: ListWorkflowInstancesInput,
     options?: CallOptions | undefined,
@@ -42,8 +45,12 @@ export interface WorkflowsClient {
     params: IterateWorkflowInstancesInput,
     options?: CallOptions | undefined,
   ): AsyncIterable<WorkflowInstance[]>;
-  /** What `offset` counts for this client. */
-  readonly offsetUnit: OffsetUnit;
+  /**
+   * What `offset` counts for this client's walks: the `offsetUnit` option, or the spec's unit when
+   * none was given (a walk throws PaginationError if the server counts the other one). With
+   * `offsetUnit: "auto"` it reads `"auto"` until a walk has seen the server's unit, then that unit.
+   */
+  readonly offsetUnit: OffsetUnitOption;
   /** The underlying openapi-fetch client (middleware via `raw.use`); it shares auth, retries and timeouts. */
   readonly raw: Client<paths>;
 }
@@ -55,6 +62,8 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
   const settings = clientSettings(options);
   const transport = createTransport(settings);
   const raw = createClient<paths>({ baseUrl: settings.baseUrl, fetch: transport.fetch(settings) });
+  // The server's unit, once a walk has seen it: checked once per client, shared by its walks.
+  const unit: OffsetUnitState = { option: settings.offsetUnit, observed: undefined };
 
   /** One page through openapi-fetch, with the call's options: its instances, or the typed error. */
   async function fetchPage(
@@ -107,7 +116,8 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     yield* walkPages(fetchWalkPage, {
       pageSize: Math.min(pageSize, Math.max(1, maxItems)),
       maxItems,
-      offsetUnit: settings.offsetUnit,
+      unit,
+      startTimeFrom: filters.startTimeFrom,
       startTimeTo: filters.startTimeTo,
       version: filters.version,
       prefetch,
@@ -123,7 +133,9 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     listWorkflowInstances,
     iterateWorkflowInstances,
     iterateWorkflowInstancePages,
-    offsetUnit: settings.offsetUnit,
+    get offsetUnit(): OffsetUnitOption {
+      return unit.option === "auto" ? (unit.observed ?? "auto") : unit.option;
+    },
     raw,
   };
 }

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from "@workflows-kit/types";
+import type { ApiErrorBody, OffsetUnit } from "@workflows-kit/types";
 
 /** Error codes the 8x8 Automation API documents (1100: the spec's 429 example). */
 export const ErrorCode = {
@@ -208,18 +208,44 @@ export class InvalidResponseError extends WorkflowsError {
   }
 }
 
-/** The walk stopped advancing: a full page held only instances of the page before it. */
+/**
+ * Why a walk cannot go on safely: `"unit-mismatch"` (the server counts the other offset unit),
+ * `"offset-ignored"` (offset 1 answered the first page again), `"inconsistent"` (the check page fits
+ * neither unit), `"no-progress"` (a full page held nothing new on a list that cannot have shifted).
+ */
+export type PaginationProblem = "unit-mismatch" | "offset-ignored" | "inconsistent" | "no-progress";
+
+export interface PaginationErrorInit {
+  problem: PaginationProblem;
+  /** The request that showed it. */
+  offset: number;
+  limit: number;
+  /** The unit the client assumed: its `offsetUnit` option (or the spec's default). */
+  assumedUnit: OffsetUnit | "auto";
+  /** The unit the server was seen to count (only for `"unit-mismatch"`). */
+  observedUnit?: OffsetUnit | undefined;
+}
+
+const PAGINATION_MESSAGES: Record<PaginationProblem, (init: PaginationErrorInit) => string> = {
+  "unit-mismatch": ({ observedUnit: seen, assumedUnit }) =>
+    `The server counts offset in ${seen}, not ${assumedUnit}: create the client with offsetUnit: "${seen}" (or "auto")`,
+  "offset-ignored": () => "The server ignores offset: the page at offset 1 repeated the first page",
+  inconsistent: () => "The server's pages fit neither offset unit (items or pages)",
+  "no-progress": ({ offset, limit }) =>
+    `The page at offset ${offset} (limit ${limit}) held nothing new: the server does not advance`,
+};
+
+/** A walk stopped instead of returning a wrong set; `problem` says why. */
 export class PaginationError extends WorkflowsError {
   override name = "PaginationError";
+  declare readonly problem: PaginationProblem;
   declare readonly offset: number;
   declare readonly limit: number;
-  constructor(offset: number, limit: number) {
-    super(
-      `The page at offset ${offset} (limit ${limit}) repeated the previous page: the server does not advance ` +
-        "with offset (does it count items, not pages? see offsetUnit)",
-    );
-    this.offset = offset;
-    this.limit = limit;
+  declare readonly assumedUnit: OffsetUnit | "auto";
+  declare readonly observedUnit: OffsetUnit | undefined;
+  constructor(init: PaginationErrorInit) {
+    super(PAGINATION_MESSAGES[init.problem](init));
+    Object.assign(this, init);
   }
 }
 

@@ -20,6 +20,7 @@ export {
   InvalidResponseError,
   NotFoundError,
   PaginationError,
+  type PaginationProblem,
   PermissionDeniedError,
   RateLimitError,
   type RequestSummary,
@@ -31,5 +32,5 @@ export {
 } from "./errors.js";
 // The recorder itself is the entry point `@workflows-kit/client/har`: the client's bundle does not carry it.
 export type { Har, HarEntry, HarHeader, HarLog, HarRecorder, HarRecorderOptions } from "./har.js";
-export type { CallOptions, Clock, WorkflowsClientOptions } from "./options.js";
+export type { CallOptions, Clock, OffsetUnitOption, WorkflowsClientOptions } from "./options.js";
 export type { DateInput, IterateWorkflowInstancesInput, ListWorkflowInstancesInput } from "./wire.js";

@@ -1,6 +1,9 @@
 import { type OffsetUnit, servers, offsetUnit as specOffsetUnit } from "@workflows-kit/types";
 import { InvalidParameterError } from "./errors.js";
 
+/** What `offset` counts on the server: a unit, or `"auto"` to find out on the first walk that needs it. */
+export type OffsetUnitOption = OffsetUnit | "auto";
+
 /**
  * Time as the client reads it and waits on it: the per-attempt timeout, the backoff sleep and the
  * `Retry-After` date arithmetic all go through it. Default: `Date.now`, `setTimeout`, `clearTimeout`.
@@ -26,8 +29,12 @@ export interface WorkflowsClientOptions {
   timeoutMs?: number | undefined;
   /** Check parameters against the spec before sending. Default true. */
   validate?: boolean | undefined;
-  /** What `offset` counts on this server. Default: what the spec states (`x-offset-unit`). */
-  offsetUnit?: OffsetUnit | undefined;
+  /**
+   * What `offset` counts on this server. Default: what the spec states (`x-offset-unit`). A walk
+   * checks it once per client and throws PaginationError if the server counts the other unit;
+   * `"auto"` adopts what the server counts instead.
+   */
+  offsetUnit?: OffsetUnitOption | undefined;
   /** First backoff step; doubles per retry, with jitter. Default 500 ms. */
   retryBaseDelayMs?: number | undefined;
   /** Longest backoff step. Default 8 000 ms. */
@@ -65,7 +72,7 @@ export interface ClientSettings extends AttemptLimits {
   /** The caller's fetch, or undefined for the platform's. */
   fetch: typeof globalThis.fetch | undefined;
   validate: boolean;
-  offsetUnit: OffsetUnit;
+  offsetUnit: OffsetUnitOption;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   maxRetryAfterMs: number;
@@ -131,8 +138,8 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
     throw new InvalidParameterError("apiKey", "<redacted>", "must be a non-empty string of visible ASCII");
   }
   const offsetUnit = options.offsetUnit ?? specOffsetUnit;
-  if (offsetUnit !== "items" && offsetUnit !== "pages") {
-    throw new InvalidParameterError("offsetUnit", offsetUnit, 'must be "items" or "pages"');
+  if (offsetUnit !== "items" && offsetUnit !== "pages" && offsetUnit !== "auto") {
+    throw new InvalidParameterError("offsetUnit", offsetUnit, 'must be "items", "pages" or "auto"');
   }
   const { clock = systemClock, random = Math.random } = options;
   const seams = {

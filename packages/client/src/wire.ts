@@ -21,7 +21,11 @@ export type IterateWorkflowInstancesInput = AllowUndefined<
   Omit<ListWorkflowInstancesInput, "limit" | "offset"> & {
     /** Items per request (the spec's `limit`, 1–500). Default: the spec's default limit. */
     pageSize?: number;
-    /** Stop after this many instances; no request is made for instances beyond it. */
+    /**
+     * Stop after this many instances (never more are yielded). With offset in items the last request
+     * asks for exactly what is left; in pages it asks for the smallest page size at least that which
+     * divides its position, so it may read fewer than `pageSize` instances past it, dropped.
+     */
     maxItems?: number;
     /**
      * Read-ahead: keep up to this many of the next pages in flight while the consumer works on the

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { generateInstances } from "@workflows-kit/provider";
-import { createListEndpoint, json, rejectionOf, text } from "@workflows-kit/testing";
+import { json, rejectionOf, text } from "@workflows-kit/testing";
 import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
@@ -14,7 +14,7 @@ import {
   WorkflowsApiError,
   WorkflowsError,
 } from "../src/index.js";
-import { apiKey, collect, ids, instance, setup } from "./support/fixtures.js";
+import { apiKey, collect, ids, instance, serveList, setup } from "./support/fixtures.js";
 
 const errorId = "2558ff83-c8db-4890-805e-ad64001857a1";
 
@@ -287,10 +287,8 @@ describe("2xx bodies that are not a page", () => {
   );
 
   it("a page of exactly `limit` items is fine, from the reference data", async () => {
-    const endpoint = createListEndpoint({
-      instances: generateInstances({ seed: 2, ...ids, count: 3, versions: 1 }),
-    });
-    const { client } = setup(endpoint.handler);
+    const list = serveList(generateInstances({ seed: 2, ...ids, count: 3, versions: 1 }));
+    const { client } = setup(list.handler);
     expect(await client.listWorkflowInstances({ ...ids, limit: 3 })).toHaveLength(3);
   });
 });

@@ -1,5 +1,5 @@
 import { generateInstances } from "@workflows-kit/provider";
-import { createListEndpoint, createObservedFetch, json, rejectionOf } from "@workflows-kit/testing";
+import { createObservedFetch, json, rejectionOf } from "@workflows-kit/testing";
 import type { Middleware } from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,6 +17,7 @@ import {
   instance,
   okHandler,
   PATH,
+  serveList,
   setup,
 } from "./support/fixtures.js";
 
@@ -167,10 +168,8 @@ describe("per-call headers", () => {
   });
 
   it("go out on every page of a walk, and only on that call", async () => {
-    const endpoint = createListEndpoint({
-      instances: generateInstances({ seed: 1, ...ids, count: 4, versions: 1 }),
-    });
-    const { client, observed } = setup(endpoint.handler);
+    const list = serveList(generateInstances({ seed: 1, ...ids, count: 4, versions: 1 }));
+    const { client, observed } = setup(list.handler);
     await collect(
       client.iterateWorkflowInstancePages({ ...ids, pageSize: 2 }, { headers: { "x-trace": "t-1" } }),
     );

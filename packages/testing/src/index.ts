@@ -15,9 +15,4 @@ export {
   stalledBody,
   text,
 } from "./fetch.js";
-export {
-  createListEndpoint,
-  type ListEndpoint,
-  type ListEndpointOptions,
-} from "./list-endpoint.js";
 export { type SleepClock, type SleepingVirtualClock, withSleep } from "./sleep.js";

@@ -99,9 +99,9 @@ describe("fault drills (in-process)", () => {
     }
   }
 
-  // Reported to the owner of pagination.ts (the walk's repeat window is the previous page only);
-  // each turns red once the walk deduplicates more widely (then drop `.fails`).
-  it.fails("a page repeating an instance from two pages back: the walk yields no duplicate", async () => {
+  // The walk remembers the ids it yielded last (two pages, at least 1 000): a repeat from further
+  // back, or within one page, is dropped too.
+  it("a page repeating an instance from two pages back: the walk yields no duplicate", async () => {
     const yielded = await walkIds(() => ({
       kind: "page",
       build: async (page) => {
@@ -114,7 +114,7 @@ describe("fault drills (in-process)", () => {
     expect(new Set(yielded).size).toBe(yielded.length);
   });
 
-  it.fails("a page holding the same instance twice: the walk yields no duplicate", async () => {
+  it("a page holding the same instance twice: the walk yields no duplicate", async () => {
     const yielded = await walkIds(() => ({
       kind: "page",
       build: async (page) => {
@@ -126,10 +126,10 @@ describe("fault drills (in-process)", () => {
     expect(new Set(yielded).size).toBe(yielded.length);
   });
 
-  // Reported to the owner of pagination.ts: with read-ahead, pages requested before a same-instant
-  // insert and a page answered after it meet. Here pages 3 and 4 are answered before the inserts
-  // (5, then 1, at the pinned instant) and page 5 after both: it repeats page 4 whole.
-  it.fails("read-ahead across same-instant inserts: every starting instance once, no PaginationError", async () => {
+  // With read-ahead, pages requested before a same-instant insert and a page answered after it meet.
+  // Here pages 3 and 4 are answered before the inserts (5, then 1, at the pinned instant) and page 5
+  // after both: it repeats page 4 whole, so the walk moves to the strict list and reads on from there.
+  it("read-ahead across same-instant inserts: every starting instance once, no PaginationError", async () => {
     let release = () => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;

@@ -1,3 +1,4 @@
+import { createProviderFetch } from "@workflows-kit/provider";
 import {
   createObservedFetch,
   createVirtualClock,
@@ -6,6 +7,7 @@ import {
   type ObservedFetch,
   type VirtualClock,
 } from "@workflows-kit/testing";
+import type { OffsetUnit } from "@workflows-kit/types";
 import {
   createWorkflowsClient,
   type WorkflowInstance,
@@ -81,3 +83,33 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 /** The delays of the timers that fired: the waits between attempts (attempt timeouts are cleared). */
 export const waits = (clock: VirtualClock) =>
   clock.timers.filter((timer) => timer.state === "fired").map((timer) => timer.ms);
+
+/** The reference provider in memory (`@workflows-kit/provider`) serving `instances` under `ids`. */
+export interface ServedList {
+  /** Answers requests as the provider does: its semantics, its 400s and 404s. */
+  handler: FetchHandler;
+  /** Every instance, newest first, as the provider serves it now. */
+  instances(): WorkflowInstance[];
+  /** Adds instances as if just created (a later insert comes first among equal `startedAt`). */
+  insert(instances: readonly WorkflowInstance[]): void;
+  /** Makes another version the one served without `version`. */
+  setLatestVersion(version: number): void;
+  /** Changes fields of one instance (a status that enters or leaves a filter mid-walk). */
+  update(workflowId: string, patch: Partial<WorkflowInstance>): void;
+}
+
+export function serveList(instances: readonly WorkflowInstance[], offsetUnit?: OffsetUnit): ServedList {
+  const fetch = createProviderFetch({
+    definitions: [{ ...ids, instances: [...instances] }],
+    ...(offsetUnit ? { offsetUnit } : {}),
+  });
+  const current = () => fetch.store.definitions()[0]?.instances ?? [];
+  return {
+    handler: (request) => fetch(request),
+    instances: current,
+    insert: (list) => fetch.store.insertInstances(definitionId, [...list]),
+    setLatestVersion: (latestVersion) =>
+      fetch.store.setDefinition({ ...ids, latestVersion, instances: current() }),
+    update: (workflowId, patch) => fetch.store.updateInstance(definitionId, workflowId, patch),
+  };
+}
