@@ -181,23 +181,22 @@ function rateLimited(error: RateLimitError, raw: RawInputs): string {
   return `rate limited by the server ${attemptsMade(error.attempts, raw)}${wait} ${apiDetail(error)}`;
 }
 
-/** The walk stopped advancing: most likely the server counts `offset` in another unit. */
-function pagination(error: PaginationError, raw: RawInputs): string {
-  // observedUnit/assumedUnit: set by clients that detect the unit (offsetUnit "auto").
-  const { observedUnit, assumedUnit } = error as PaginationError & {
-    observedUnit?: string;
-    assumedUnit?: string;
-  };
-  const configured = raw["--offset-unit"] ?? raw.WORKFLOWS_OFFSET_UNIT;
-  // Without a setting the client counts what the spec states: pages.
-  const assumed = assumedUnit ?? (configured === "items" ? "items" : "pages");
-  const other = observedUnit ?? (assumed === "items" ? "pages" : "items");
-  const fix = `set --offset-unit ${other} (or auto) or WORKFLOWS_OFFSET_UNIT; \`workflows probe\` tells what the server does`;
-  const page = `(the page at offset ${error.offset}, limit ${error.limit}, repeated the one before)`;
-  if (observedUnit !== undefined && observedUnit !== assumed) {
-    return `the server counts offset in ${observedUnit}, not ${assumed}: ${fix} ${page}`;
+/** What went wrong with the walk, and the setting that fixes a unit mismatch (the client's data, in flags). */
+function pagination(error: PaginationError): string {
+  const probe = "`workflows probe` tells what the server does";
+  const where = `(the page at offset ${error.offset}, limit ${error.limit})`;
+  switch (error.problem) {
+    case "unit-mismatch": {
+      const seen = error.observedUnit ?? "";
+      return `the server counts offset in ${seen}, not ${error.assumedUnit}: set --offset-unit ${seen} (or auto) or WORKFLOWS_OFFSET_UNIT=${seen}; ${probe}`;
+    }
+    case "offset-ignored":
+      return `the server ignores offset: the page at offset 1 repeated the first one, so a walk cannot go past it; ${probe}`;
+    case "inconsistent":
+      return `the server's pages fit neither offset unit (items or pages) ${where}; ${probe}`;
+    default:
+      return `the walk stopped advancing: ${where} held nothing new; ${probe}`;
   }
-  return `the walk stopped advancing ${page}: if the server counts offset in ${other}, not ${assumed}, ${fix}`;
 }
 
 /** Maps any error to its exit code and a one-line message built from the error's data. */
@@ -251,7 +250,7 @@ export function toFailure(error: unknown, raw: RawInputs): Failure {
     };
   }
   if (error instanceof PaginationError) {
-    return { exitCode: ExitCode.Unexpected, message: pagination(error, raw) };
+    return { exitCode: ExitCode.Unexpected, message: pagination(error) };
   }
   if (error instanceof WorkflowsApiError) {
     return { exitCode: ExitCode.Unexpected, message: `unexpected answer: ${error.message}` };

@@ -1,4 +1,4 @@
-import { createWorkflowsClient, PaginationError, type WorkflowInstance } from "@workflows-kit/client";
+import { PaginationError, type WorkflowInstance } from "@workflows-kit/client";
 import {
   createObservedFetch,
   errorBody,
@@ -410,8 +410,8 @@ const cases: Case[] = [
     fetch: answering(() => json(generated(2))),
     exit: 1,
     stderr:
-      /^workflows: .*\(the page at offset 1, limit 2, repeated the one before\).*set --offset-unit items \(or auto\) or WORKFLOWS_OFFSET_UNIT; `workflows probe` tells what the server does\n$/,
-    requests: 2,
+      /^workflows: the server ignores offset: the page at offset 1 repeated the first one, so a walk cannot go past it; `workflows probe` tells what the server does\n$/,
+    requests: 4,
   },
   {
     name: "a walk that stops advancing with --offset-unit items",
@@ -419,8 +419,8 @@ const cases: Case[] = [
     fetch: answering(() => json(generated(2))),
     exit: 1,
     stderr:
-      /^workflows: the walk stopped advancing \(the page at offset 2, limit 2, repeated the one before\): if the server counts offset in pages, not items, set --offset-unit pages \(or auto\) or WORKFLOWS_OFFSET_UNIT; `workflows probe` tells what the server does\n$/,
-    requests: 2,
+      /^workflows: the server ignores offset: the page at offset 1 repeated the first one, so a walk cannot go past it; `workflows probe` tells what the server does\n$/,
+    requests: 3,
   },
 ];
 
@@ -461,14 +461,30 @@ describe("exit codes and messages", () => {
     },
   );
 
-  it("a PaginationError that names the unit the server uses (a client with offsetUnit auto)", () => {
-    const error = Object.assign(new PaginationError(1, 10), { observedUnit: "items", assumedUnit: "pages" });
-    expect(toFailure(error, {})).toEqual({
-      exitCode: ExitCode.Unexpected,
-      message:
-        "the server counts offset in items, not pages: set --offset-unit items (or auto) or WORKFLOWS_OFFSET_UNIT; `workflows probe` tells what the server does (the page at offset 1, limit 10, repeated the one before)",
-    });
-  });
+  it.each([
+    [
+      { problem: "unit-mismatch", observedUnit: "items", assumedUnit: "pages" },
+      "the server counts offset in items, not pages: set --offset-unit items (or auto) or WORKFLOWS_OFFSET_UNIT=items; `workflows probe` tells what the server does",
+    ],
+    [
+      { problem: "unit-mismatch", observedUnit: "pages", assumedUnit: "items" },
+      "the server counts offset in pages, not items: set --offset-unit pages (or auto) or WORKFLOWS_OFFSET_UNIT=pages; `workflows probe` tells what the server does",
+    ],
+    [
+      { problem: "inconsistent", observedUnit: undefined, assumedUnit: "auto" },
+      "the server's pages fit neither offset unit (items or pages) (the page at offset 1, limit 10); `workflows probe` tells what the server does",
+    ],
+    [
+      { problem: "no-progress", observedUnit: undefined, assumedUnit: "pages" },
+      "the walk stopped advancing: (the page at offset 1, limit 10) held nothing new; `workflows probe` tells what the server does",
+    ],
+  ] as const)(
+    "a PaginationError (%o) names what the server does and the setting that fixes it",
+    (init, message) => {
+      const error = new PaginationError({ offset: 1, limit: 10, ...init });
+      expect(toFailure(error, {})).toEqual({ exitCode: ExitCode.Unexpected, message });
+    },
+  );
 
   it("--help prints usage on stdout with exit 0, without reading the environment", async () => {
     for (const args of [["--help"], ["-h"], ["help"], ["list", "--help"], ["summary", "-h"]]) {
@@ -576,57 +592,41 @@ describe("the offset unit (--offset-unit, WORKFLOWS_OFFSET_UNIT)", () => {
     return offsets(served);
   };
 
+  // With items assumed, the walk checks the unit once (the page at offset 1), then walks the list
+  // strictly older than page 1's newest instance from the 9 older ones it holds.
   it("--offset-unit items walks a server that counts items", async () => {
     expect(await walk(provider(instances, { offsetUnit: "items" }), ["--offset-unit", "items"])).toEqual([
       "0",
-      "10",
-      "20",
+      "1",
+      "9",
+      "19",
     ]);
   });
 
   it("WORKFLOWS_OFFSET_UNIT=items does too; the flag wins over it", async () => {
     const items = { WORKFLOWS_OFFSET_UNIT: "items" };
-    expect(await walk(provider(instances, { offsetUnit: "items" }), [], items)).toEqual(["0", "10", "20"]);
+    expect(await walk(provider(instances, { offsetUnit: "items" }), [], items)).toEqual([
+      "0",
+      "1",
+      "9",
+      "19",
+    ]);
     expect(await walk(provider(instances), ["--offset-unit", "pages"], items)).toEqual(["0", "1", "2"]);
   });
 
-  // The client learns "auto" on the walk branch; until that lands it refuses the value, naming the flag.
-  const clientHasAuto = (() => {
-    try {
-      createWorkflowsClient({ apiKey: "k", offsetUnit: "auto" as "pages" });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
-  it.runIf(clientHasAuto)("--offset-unit auto walks a server that counts items", async () => {
-    const served = provider(instances, { offsetUnit: "items" });
-    const result = await cli(
-      ["list", ...ids, "--all", "--limit", "10", "--format", "ndjson", "--offset-unit", "auto"],
-      {
-        fetch: served.fetch,
-      },
-    );
-    expect(result.code).toBe(0);
-    expect(result.stdout.split("\n").filter(Boolean)).toHaveLength(instances.length);
+  it.each([
+    ["--offset-unit auto", ["--offset-unit", "auto"], {}],
+    ["WORKFLOWS_OFFSET_UNIT=auto", [], { WORKFLOWS_OFFSET_UNIT: "auto" }],
+  ])("%s walks a server that counts items, and one that counts pages", async (_name, flags, env) => {
+    // The client settles the unit on the walk's second page (pages assumed first).
+    expect(await walk(provider(instances, { offsetUnit: "items" }), flags, env)).toEqual([
+      "0",
+      "1",
+      "0",
+      "1",
+      "9",
+      "19",
+    ]);
+    expect(await walk(provider(instances), flags, env)).toEqual(["0", "1", "2"]);
   });
-
-  it.skipIf(clientHasAuto)(
-    "--offset-unit auto reaches the client (which names the flag until it knows auto)",
-    async () => {
-      const result = await cli(["summary", ...ids, "--offset-unit", "auto"], {
-        fetch: provider(instances).fetch,
-      });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^workflows: --offset-unit must be "items" or "pages" \(got "auto"\)\n$/);
-      const fromEnv = await cli(["summary", ...ids], {
-        fetch: provider(instances).fetch,
-        env: { WORKFLOWS_OFFSET_UNIT: "auto" },
-      });
-      expect(fromEnv.stderr).toMatch(
-        /^workflows: WORKFLOWS_OFFSET_UNIT must be "items" or "pages" \(got "auto"\)\n$/,
-      );
-    },
-  );
 });
