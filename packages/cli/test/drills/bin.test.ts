@@ -3,6 +3,7 @@
 // socket left behind would keep it alive); a hard timeout kills one that hangs.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import * as reference from "@workflows-kit/provider";
 import { type ChildResult, runChild, SLACK_MS, stage } from "@workflows-kit/testing/drills";
 import { describe, expect, it } from "vitest";
 import { ids } from "../support/data.js";
@@ -28,7 +29,7 @@ describe("CLI fault drills (node dist/cli.js)", () => {
   it.each(cliDrills.filter((drill) => drill.bin))(
     "$name",
     async (drill) => {
-      const staged = await stage(drill);
+      const staged = await stage(drill, reference);
       let result: ChildResult;
       try {
         const [command = "list", ...rest] = drill.command;

@@ -1,5 +1,6 @@
 // The CLI's fault drills in-process through run(): exit code, stdout, one stderr line, request
 // count and time window (scenarios.ts); no unhandled rejection; no timer, socket or server left.
+import * as reference from "@workflows-kit/provider";
 import { failOnUnhandled, stage, withoutLeaks } from "@workflows-kit/testing/drills";
 import { describe, it } from "vitest";
 import { ids } from "../support/data.js";
@@ -13,7 +14,7 @@ describe("CLI fault drills (in-process run())", () => {
     "$name",
     (drill) =>
       withoutLeaks(async () => {
-        const staged = await stage(drill);
+        const staged = await stage(drill, reference);
         try {
           const [command = "list", ...rest] = drill.command;
           const started = performance.now();

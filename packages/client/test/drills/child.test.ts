@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import * as reference from "@workflows-kit/provider";
 import { type ChildResult, type Outcome, runChild, SLACK_MS, stage } from "@workflows-kit/testing/drills";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_KEY, drills, expectOutcome, ids } from "./scenarios.js";
@@ -52,7 +53,7 @@ describe("fault drills (child process, built dist)", () => {
   it.each(drills)(
     "$name",
     async (drill) => {
-      const staged = await stage(drill);
+      const staged = await stage(drill, reference);
       let result: ChildResult;
       try {
         const config = { baseUrl: staged.faults.url, options: drill.options, call: drill.call, ids };
@@ -80,7 +81,7 @@ describe("fault drills (child process, built dist)", () => {
   it("the checks are not vacuous: a timer left behind is reported, and delays the exit", async () => {
     const drill = drills.find((d) => d.call.kind === "list" && "ok" in d.expected && d.maxMs === 0);
     if (!drill) throw new Error("no quick drill to borrow");
-    const staged = await stage(drill);
+    const staged = await stage(drill, reference);
     let result: ChildResult;
     try {
       const config = {

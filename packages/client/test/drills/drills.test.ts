@@ -2,6 +2,7 @@
 // (scenarios.ts), no unhandled rejection, and no timer, socket or server left once it is over.
 // Then cancellation on real sockets, each abort synchronised on the server having seen the request.
 import { createServer } from "node:http";
+import * as reference from "@workflows-kit/provider";
 import { generateInstances } from "@workflows-kit/provider";
 import {
   describeError,
@@ -24,7 +25,7 @@ describe("fault drills (in-process)", () => {
     "$name",
     (drill) =>
       withoutLeaks(async () => {
-        const staged = await stage(drill);
+        const staged = await stage(drill, reference);
         try {
           const client = createWorkflowsClient({
             apiKey: API_KEY,
@@ -56,7 +57,7 @@ describe("fault drills (in-process)", () => {
     "abort once the server saw the request, $name: WorkflowsAbortError at once",
     ({ fault, maxRetries }) =>
       withoutLeaks(async () => {
-        const staged = await stage({ size: 25, setup: () => ({ plan: () => fault }) });
+        const staged = await stage({ size: 25, setup: () => ({ plan: () => fault }) }, reference);
         try {
           const client = createWorkflowsClient({ apiKey: API_KEY, baseUrl: staged.faults.url, maxRetries });
           const controller = new AbortController();
@@ -88,7 +89,7 @@ describe("fault drills (in-process)", () => {
 
   /** A walk over `plan` (25 instances, pages of 10); the ids it yielded. */
   async function walkIds(plan: FaultPlan): Promise<string[]> {
-    const staged = await stage({ size: 25, setup: () => ({ plan }) });
+    const staged = await stage({ size: 25, setup: () => ({ plan }) }, reference);
     try {
       const client = createWorkflowsClient({ apiKey: API_KEY, baseUrl: staged.faults.url, maxRetries: 0 });
       const outcome = await runCall(client, { kind: "walk", params: { pageSize: 10 } }, ids);
@@ -134,12 +135,15 @@ describe("fault drills (in-process)", () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const staged = await stage({
-      size: 24,
-      setup: () => ({
-        plan: (page) => (page.start === 24 ? { kind: "held", until: released } : { kind: "pass" }),
-      }),
-    });
+    const staged = await stage(
+      {
+        size: 24,
+        setup: () => ({
+          plan: (page) => (page.start === 24 ? { kind: "held", until: released } : { kind: "pass" }),
+        }),
+      },
+      reference,
+    );
     try {
       // Resolves once the answers to these offsets (pages 3 and 4) have reached the client.
       const arrived = new Map<number, () => void>();

@@ -1,11 +1,12 @@
 // `workflows-provider` (dist/main.js, built before this task by turbo) as a user meets it.
 import { fileURLToPath } from "node:url";
+import { killLeftovers, startProcess } from "@workflows-kit/testing/drills";
 import { afterAll, describe, expect, it } from "vitest";
 import { startProvider } from "../../src/index.js";
-import { killLeftovers, run } from "./processes.js";
 
 const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
-const bin = (...args: string[]) => run(process.execPath, [main, ...args], { env: { PORT: "" } });
+const bin = (...args: string[]) =>
+  startProcess(process.execPath, [main, ...args], { inheritEnv: true, env: { PORT: "" } });
 afterAll(killLeftovers);
 
 /** One line on stderr, no stack trace. */
@@ -48,16 +49,21 @@ describe("workflows-provider", () => {
   });
 
   it.each(["SIGINT", "SIGTERM"] as const)("serves the seeded data until %s, then exits 0", async (signal) => {
-    const provider = run(process.execPath, [main, "--seed", "7"], { env: { PORT: "0" } });
-    const [, url] = await provider.waitFor(/listening on (http:\/\/\S+)/);
-    const [, route] = await provider.waitFor(
-      /GET http:\/\/\S+?(\/api\/v1\/\S+\/workflows) {2}\(2500 instances\)/,
-    );
+    const provider = startProcess(process.execPath, [main, "--seed", "7"], {
+      inheritEnv: true,
+      env: { PORT: "0" },
+    });
+    const {
+      groups: [, url],
+    } = await provider.stdout.waitFor(/listening on (http:\/\/\S+)/);
+    const {
+      groups: [, route],
+    } = await provider.stdout.waitFor(/GET http:\/\/\S+?(\/api\/v1\/\S+\/workflows) {2}\(2500 instances\)/);
     const response = await fetch(`${url}${route}?limit=3`, { headers: { authorization: "Bearer any" } });
     expect(response.status).toBe(200);
     expect(await response.json()).toHaveLength(3);
 
-    provider.signalGroup(signal);
+    provider.signal(signal);
     const exit = await provider.exited;
     expect([exit.code, exit.signal]).toEqual([0, null]);
     expect(exit.stdout).toContain("reference provider stopped");

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { killLeftovers, startProcess } from "@workflows-kit/testing/drills";
 import { afterAll, describe, expect, it } from "vitest";
-import { killLeftovers, run } from "./processes.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const scripts = (
@@ -28,10 +28,15 @@ async function dryRun(script: string, extra: string): Promise<DryTask[]> {
   for (const [index, part] of parts.entries()) {
     expect(part, "root scripts only call turbo run").toMatch(/^(?:[A-Z_]+=\S* )*(?:exec )?turbo run /);
     const last = index === parts.length - 1;
-    const { code, stdout, stderr } = await run("sh", ["-c", `${part} --dry=json ${last ? extra : ""}`], {
-      cwd: root,
-      env,
-    }).exited;
+    const { code, stdout, stderr } = await startProcess(
+      "sh",
+      ["-c", `${part} --dry=json ${last ? extra : ""}`],
+      {
+        cwd: root,
+        inheritEnv: true,
+        env,
+      },
+    ).exited;
     expect(code, stderr).toBe(0);
     tasks.push(...(JSON.parse(stdout) as { tasks: DryTask[] }).tasks);
   }
@@ -55,9 +60,9 @@ describe.each([
   });
 
   it("Ctrl-C stops it cleanly: exit 0, no ELIFECYCLE", { timeout: 180_000 }, async () => {
-    const server = run("pnpm", [script, "--", "--port", "0"], { cwd: root });
-    await server.waitFor(/listening on http:\/\/\S+/);
-    server.signalGroup("SIGINT");
+    const server = startProcess("pnpm", [script, "--", "--port", "0"], { cwd: root, inheritEnv: true });
+    await server.stdout.waitFor(/listening on http:\/\/\S+/);
+    server.signal("SIGINT");
     const { code, signal, stdout, stderr } = await server.exited;
     const output = `${stdout}\n${stderr}`;
     expect([code, signal], output).toEqual([0, null]);

@@ -39,4 +39,14 @@ export {
   type WaitOptions,
 } from "./process.js";
 export { type Handler, type RecordedRequest, startServer, type TestServer } from "./server.js";
-export { drillIds, EARLY_MS, reordered, SLACK_MS, type Staged, type StageOptions, stage } from "./stage.js";
+export {
+  type DrillProvider,
+  drillIds,
+  EARLY_MS,
+  type ProviderModule,
+  reordered,
+  SLACK_MS,
+  type Staged,
+  type StageOptions,
+  stage,
+} from "./stage.js";

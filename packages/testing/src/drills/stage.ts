@@ -1,5 +1,4 @@
 // The stage of a fault drill: the reference provider with a data set, and the fault server in front.
-import { generateInstances, type Provider, startProvider } from "@workflows-kit/provider";
 import type { WorkflowInstance } from "@workflows-kit/types";
 import { type FaultPlan, type FaultServer, startFaultServer } from "./faults.js";
 
@@ -15,6 +14,28 @@ export const SLACK_MS = 5_000;
 /** Timers never fire early, but performance.now() and timer rounding can differ by a millisecond or so. */
 export const EARLY_MS = 15;
 
+/** What a drill uses of the reference provider; no package dependency, as the provider's own drills use this one. */
+export interface DrillProvider {
+  url: string;
+  definitions(): { instances: WorkflowInstance[] }[];
+  insertInstances(definitionId: string, instances: WorkflowInstance[]): void;
+  close(): Promise<void>;
+}
+
+/** The parts of `@workflows-kit/provider` a stage needs: pass `import * as reference from "@workflows-kit/provider"`. */
+export interface ProviderModule {
+  startProvider(options: {
+    definitions: { accountId: string; definitionId: string; instances: WorkflowInstance[] }[];
+  }): Promise<DrillProvider>;
+  generateInstances(options: {
+    seed: number;
+    accountId: string;
+    definitionId: string;
+    count: number;
+    versions: number;
+  }): WorkflowInstance[];
+}
+
 export interface StageOptions {
   /** Instances the provider serves (one version, so all are visible without `version`). */
   size: number;
@@ -23,7 +44,7 @@ export interface StageOptions {
 }
 
 export interface Staged {
-  provider: Provider;
+  provider: DrillProvider;
   faults: FaultServer;
   /** The provider's list, newest first, as it serves it. */
   data: WorkflowInstance[];
@@ -32,9 +53,9 @@ export interface Staged {
 }
 
 /** Starts the provider with the drill's data (seed 11, `drillIds`) and the fault server in front of it. */
-export async function stage(drill: StageOptions): Promise<Staged> {
-  const instances = generateInstances({ seed: 11, ...drillIds, count: drill.size, versions: 1 });
-  const provider = await startProvider({ definitions: [{ ...drillIds, instances }] });
+export async function stage(drill: StageOptions, reference: ProviderModule): Promise<Staged> {
+  const instances = reference.generateInstances({ seed: 11, ...drillIds, count: drill.size, versions: 1 });
+  const provider = await reference.startProvider({ definitions: [{ ...drillIds, instances }] });
   const { plan, minMs = () => 0 } = drill.setup();
   const faults = await startFaultServer({ upstream: provider.url, plan });
   const data = provider.definitions()[0]?.instances ?? [];
