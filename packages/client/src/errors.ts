@@ -25,6 +25,9 @@ export function excerpt(text: string): string {
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
 }
 
+/** How every message about a request starts: `GET <url>` (no secrets: the key is a header). */
+const at = ({ method, url }: RequestSummary) => `${method} ${url}`;
+
 /** Base class of every error this package throws. */
 export class WorkflowsError extends Error {
   override name = "WorkflowsError";
@@ -64,16 +67,6 @@ export interface AttemptReport {
   now: number;
 }
 
-interface ApiErrorInit extends RequestSummary, AttemptReport {
-  status: number;
-  statusText: string;
-  /** The parsed body when it has the spec's error shape. */
-  body: ApiErrorBody | undefined;
-  /** A short excerpt of the body when it does not (an HTML page from a proxy, truncated JSON). */
-  bodyExcerpt: string | undefined;
-  headers: Headers;
-}
-
 /** A response with status >= 400. Subclasses name the documented cases; `code` is 8x8's error code. */
 export class WorkflowsApiError extends WorkflowsError {
   override name = "WorkflowsApiError";
@@ -88,7 +81,9 @@ export class WorkflowsApiError extends WorkflowsError {
   declare readonly method: string;
   /** The request URL (no secrets: the API key travels in a header). */
   declare readonly url: string;
+  /** The parsed body when it has the spec's error shape. */
   declare readonly body: ApiErrorBody | undefined;
+  /** A short excerpt of the body when it does not (an HTML page from a proxy, truncated JSON). */
   declare readonly bodyExcerpt: string | undefined;
   /** The response's headers. */
   declare readonly headers: Headers;
@@ -97,29 +92,31 @@ export class WorkflowsApiError extends WorkflowsError {
   /** Requests sent for this call: 1 = no retry (0 = a middleware answered without one). */
   declare readonly attempts: number;
 
-  constructor(init: ApiErrorInit) {
-    const { body, headers } = init;
+  /** `bodyText` is the raw body of `response`. */
+  constructor(request: RequestSummary, response: Response, bodyText: string, report: AttemptReport) {
+    const body = parseErrorBody(bodyText);
+    const bodyExcerpt = body ? undefined : excerpt(bodyText);
+    const { status, headers } = response;
     const what = body
       ? `code ${body.code}, errorId ${body.errorId}: ${body.message}`
-      : `unexpected body: ${JSON.stringify(init.bodyExcerpt ?? "")}`;
-    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`);
+      : `unexpected body: ${JSON.stringify(bodyExcerpt)}`;
+    super(`${at(request)} failed with ${status} ${response.statusText} (${what})`);
     Object.assign(this, {
-      status: init.status,
+      status,
       code: body?.code,
       errorId: body?.errorId,
       timestamp: body?.timestamp,
       serverMessage: body?.message,
-      method: init.method,
-      url: init.url,
+      ...request,
       body,
-      bodyExcerpt: init.bodyExcerpt,
+      bodyExcerpt,
       headers,
       requestId:
         headers.get("x-request-id") ??
         headers.get("request-id") ??
         headers.get("x-correlation-id") ??
         undefined,
-      attempts: init.attempts,
+      attempts: report.attempts,
     });
   }
 
@@ -130,20 +127,9 @@ export class WorkflowsApiError extends WorkflowsError {
     bodyText: string,
     report: AttemptReport,
   ): WorkflowsApiError {
-    const body = parseErrorBody(bodyText);
-    const init: ApiErrorInit = {
-      ...request,
-      ...report,
-      status: response.status,
-      statusText: response.statusText,
-      body,
-      bodyExcerpt: body ? undefined : excerpt(bodyText),
-      headers: response.headers,
-    };
-    const Subclass = STATUS_CLASSES[response.status];
-    if (Subclass) return new Subclass(init);
-    if (response.status >= 500) return new InternalServerError(init);
-    return new WorkflowsApiError(init);
+    const { status } = response;
+    const Subclass = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : WorkflowsApiError);
+    return new Subclass(request, response, bodyText, report);
   }
 }
 
@@ -173,10 +159,10 @@ export class RateLimitError extends WorkflowsApiError {
    * client did not wait and threw at once; false when the retries ran out (or none were allowed).
    */
   declare readonly retryAfterExceeded: boolean;
-  constructor(init: ApiErrorInit) {
-    super(init);
-    this.retryAfterMs = parseRetryAfter(init.headers.get("retry-after"), init.now);
-    this.retryAfterExceeded = init.retryAfterExceeded;
+  constructor(request: RequestSummary, response: Response, bodyText: string, report: AttemptReport) {
+    super(request, response, bodyText, report);
+    this.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), report.now);
+    this.retryAfterExceeded = report.retryAfterExceeded;
   }
 }
 /** 5xx after the retries ran out. */
@@ -184,7 +170,7 @@ export class InternalServerError extends WorkflowsApiError {
   override name = "InternalServerError";
 }
 
-const STATUS_CLASSES: Record<number, new (init: ApiErrorInit) => WorkflowsApiError> = {
+const STATUS_CLASSES: Record<number, typeof WorkflowsApiError> = {
   400: BadRequestError,
   401: AuthenticationError,
   403: PermissionDeniedError,
@@ -199,12 +185,8 @@ export class InvalidResponseError extends WorkflowsError {
   declare readonly status: number;
   declare readonly bodyExcerpt: string;
   constructor(request: RequestSummary, status: number, bodyExcerpt: string, reason: string) {
-    super(
-      `${request.method} ${request.url} answered ${status} with ${reason}: ${JSON.stringify(bodyExcerpt)}`,
-    );
-    this.request = request;
-    this.status = status;
-    this.bodyExcerpt = bodyExcerpt;
+    super(`${at(request)} answered ${status} with ${reason}: ${JSON.stringify(bodyExcerpt)}`);
+    Object.assign(this, { request, status, bodyExcerpt });
   }
 }
 
@@ -228,11 +210,10 @@ export interface PaginationErrorInit {
 
 const PAGINATION_MESSAGES: Record<PaginationProblem, (init: PaginationErrorInit) => string> = {
   "unit-mismatch": ({ observedUnit: seen, assumedUnit }) =>
-    `The server counts offset in ${seen}, not ${assumedUnit}: create the client with offsetUnit: "${seen}" (or "auto")`,
-  "offset-ignored": () => "The server ignores offset: the page at offset 1 repeated the first page",
-  inconsistent: () => "The server's pages fit neither offset unit (items or pages)",
-  "no-progress": ({ offset, limit }) =>
-    `The page at offset ${offset} (limit ${limit}) held nothing new: the server does not advance`,
+    `The server counts offset in ${seen}, not ${assumedUnit}: set offsetUnit: "${seen}" (or "auto")`,
+  "offset-ignored": () => "The server ignores offset: offset 1 repeated the first page",
+  inconsistent: () => "The server's pages fit neither offset unit",
+  "no-progress": ({ offset, limit }) => `The page at offset ${offset} (limit ${limit}) held nothing new`,
 };
 
 /** A walk stopped instead of returning a wrong set; `problem` says why. */
@@ -257,10 +238,8 @@ export class WorkflowsConnectionError extends WorkflowsError {
   /** Requests sent for this call: 1 = no retry. */
   declare readonly attempts: number;
   constructor(request: RequestSummary, message: string, attempts: number, options?: { cause?: unknown }) {
-    super(`${request.method} ${request.url}: ${message}`, options);
-    this.method = request.method;
-    this.url = request.url;
-    this.attempts = attempts;
+    super(`${at(request)}: ${message}`, options);
+    Object.assign(this, request, { attempts });
   }
 }
 
@@ -278,7 +257,7 @@ export class WorkflowsTimeoutError extends WorkflowsConnectionError {
 export class WorkflowsAbortError extends WorkflowsError {
   override name = "WorkflowsAbortError";
   constructor(request: RequestSummary, reason: unknown) {
-    super(`${request.method} ${request.url}: aborted by the caller`, { cause: reason });
+    super(`${at(request)}: aborted by the caller`, { cause: reason });
   }
 }
 

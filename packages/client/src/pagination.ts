@@ -48,11 +48,9 @@ export interface WalkOptions {
 /** The ids a walk remembers: the last `capacity` it yielded (two pages, at least 1 000). */
 export const windowCapacity = (pageSize: number) => Math.max(2 * pageSize, 1_000);
 
-/** The last `capacity` ids added, in a ring: a walk's memory stays flat however long it is. */
+/** The last `capacity` ids added: a walk's memory stays flat however long it is. */
 export class RecentIds {
   readonly #ids = new Set<string>();
-  readonly #ring: string[] = [];
-  #oldest = 0;
   constructor(readonly capacity: number) {}
   get size(): number {
     return this.#ids.size;
@@ -62,13 +60,9 @@ export class RecentIds {
   }
   /** Adds an id that is not in the window, forgetting the oldest one when full. */
   add(id: string): void {
-    if (this.#ring.length < this.capacity) this.#ring.push(id);
-    else {
-      this.#ids.delete(this.#ring[this.#oldest] as string);
-      this.#ring[this.#oldest] = id;
-      this.#oldest = (this.#oldest + 1) % this.capacity;
-    }
     this.#ids.add(id);
+    // A Set iterates in insertion order: its first id is the oldest.
+    if (this.#ids.size > this.capacity) this.#ids.delete(this.#ids.values().next().value as string);
   }
 }
 
