@@ -73,14 +73,15 @@ export function checkListWorkflowInstancesParameters(
     }
   }
   for (const name of parameterNames) {
-    const { required, schema } = listWorkflowInstancesParameters[name];
+    const { required, schema }: { required?: true; schema: SchemaConstraints } =
+      listWorkflowInstancesParameters[name];
     const value = params[name];
     const reason =
       value === undefined
         ? required
           ? "is required"
           : undefined
-        : schemaViolation(value, schema as SchemaConstraints);
+        : schemaViolation(value, schema);
     if (reason) return { parameter: name, reason };
   }
   const { startTimeFrom: from, startTimeTo: to } = params;
