@@ -14,7 +14,12 @@ function pageProblem(page: unknown[], limit: number): string | undefined {
 }
 
 /** The page in a 2xx `body`, or InvalidResponseError saying why it is not one; `limit` is what was asked for. */
-export function parsePage(request: RequestSummary, status: number, body: string, limit: number): WorkflowInstance[] {
+export function parsePage(
+  request: RequestSummary,
+  status: number,
+  body: string,
+  limit: number,
+): WorkflowInstance[] {
   let page: unknown;
   let problem: string | undefined;
   try {

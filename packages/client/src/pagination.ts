@@ -129,8 +129,11 @@ export async function* walkPages(
   let version: number | undefined;
   /** `startTimeTo` of the strict list, once every instance of the pin's instant is known. */
   let bound: string | undefined;
-  /** Page 2 also shows the unit (pages assumed, not seen yet): page 1's ids to judge it by. */
-  let probe: { first: string[]; older: string[] } | undefined;
+  /** Page 1's ids, and those of its instances older than the pin (the head of the strict list). */
+  let firstIds: string[] = [];
+  let olderIds: string[] = [];
+  /** Page 2 also shows the unit (pages assumed, not seen yet). */
+  let probing = false;
   let repeats = 0;
   let stalls = 0;
 
@@ -169,18 +172,33 @@ export async function* walkPages(
     return requests;
   }
 
+  /** Counts the instances older than the pin and takes the newest of them as the strict list's bound; their ids. */
+  function countOlder(instances: WorkflowInstance[]): string[] {
+    const ids: string[] = [];
+    let newest = -1n;
+    for (const { workflowId, startedAt } of instances) {
+      const ticks = ticksOf(startedAt);
+      if (ticks >= pinTicks) continue;
+      ids.push(workflowId);
+      if (ticks > newest) [newest, bound] = [ticks, startedAt];
+    }
+    older += ids.length;
+    return ids;
+  }
+
   /**
    * Reads `limit=2&offset=1` of a list nothing created later can enter (strictly older than the pin)
    * and judges it against the head of that list: page 1's older instances when page 1 was the last
    * request (`recent`) and holds 2 of them, else a `limit=3` page read just before.
    */
-  async function checkUnit(first: string[], head: string[], recent: boolean): Promise<UnitEvidence> {
+  async function checkUnit(recent: boolean): Promise<UnitEvidence> {
     let on = bound;
+    let head = olderIds;
     if (on === undefined) {
       // The pin's instant is still open: the instant before it, unless the caller's filter starts at it.
       const before = pinTicks - 1n;
       if (startTimeFrom === undefined || ticksOf(startTimeFrom) <= before) on = formatTicks(before);
-      else [on, head] = [pin, first];
+      else [on, head] = [pin, firstIds];
     }
     let complete = false;
     if (head.length < 2 || !recent) {
@@ -188,7 +206,7 @@ export async function* walkPages(
       [head, complete] = [idsOf(page), page.length < 3];
     }
     const check = await fetchPage({ limit: 2, offset: 1, ...pinned(on) });
-    return judgeOffsetUnit(first, head, complete, idsOf(check));
+    return judgeOffsetUnit(firstIds, head, complete, idsOf(check));
   }
 
   /** Takes what a check showed: the unit (adopted, or a mismatch thrown), or a server not to walk. */
@@ -213,15 +231,8 @@ export async function* walkPages(
     pin = to === undefined || laterOf(to, newest) === to ? newest : to;
     pinTicks = ticksOf(pin);
     version = options.version ?? first[0]?.version;
-    const olderIds: string[] = [];
-    let newestOlder = -1n;
-    for (const instance of first) {
-      const ticks = ticksOf(instance.startedAt);
-      if (ticks >= pinTicks) continue;
-      olderIds.push(instance.workflowId);
-      if (ticks > newestOlder) [newestOlder, bound] = [ticks, instance.startedAt];
-    }
-    older = olderIds.length;
+    firstIds = idsOf(first);
+    olderIds = countOlder(first);
     if (!older) {
       // All of page 1 shares one instant: does it hold more? (Limit 1 reads one position in either unit.)
       const more = await fetchPage({ limit: 1, offset: first.length, startTimeFrom: pin, ...pinned(pin) });
@@ -233,8 +244,8 @@ export async function* walkPages(
     }
     if (pageSize > 1 && !known.observed) {
       // Page 2 shows the unit for free when pages are assumed and page 1 closes its instant.
-      if (older && unit === "pages") probe = { first: idsOf(first), older: olderIds };
-      else learn(await checkUnit(idsOf(first), olderIds, true));
+      if (older && unit === "pages") probing = true;
+      else learn(await checkUnit(true));
     }
     if (bound !== undefined && (unit === "items" || older % pageSize === 0)) toStrict();
     return true;
@@ -257,19 +268,18 @@ export async function* walkPages(
     const head = page[lead];
     const newcomer = head !== undefined && ticksOf(head.startedAt) >= pinTicks;
     if (!lead && !later && !newcomer) return "clean";
-    const check = probe;
-    probe = undefined;
-    if (check) {
+    if (probing) {
+      probing = false;
       // A server counting items starts this page at page 1's instance number `offset`; so does a list
       // pushed down by instances of the pin's instant, which the check page (strict list) ignores.
-      const start = check.first.indexOf(page[0]?.workflowId as string);
+      const start = firstIds.indexOf(page[0]?.workflowId as string);
       if (
         start <= 0 ||
         start === request.offset ||
         later ||
         page.some((i) => ticksOf(i.startedAt) >= pinTicks)
       ) {
-        learn(await checkUnit(check.first, check.older, false));
+        learn(await checkUnit(false));
         return "moved";
       }
     }
@@ -284,18 +294,10 @@ export async function* walkPages(
   function used(page: WorkflowInstance[], request: PageRequest, fresh: WorkflowInstance[]): void {
     position = startOf(request) + page.length;
     if (!strict) {
-      let newestOlder = -1n;
       // Every instance of the pin's instant is known once it is closed (a page starting with one is not used).
       if (bound !== undefined) older += fresh.length;
-      else
-        for (const instance of fresh) {
-          const ticks = ticksOf(instance.startedAt);
-          if (ticks >= pinTicks) continue;
-          older++;
-          if (ticks > newestOlder) [newestOlder, bound] = [ticks, instance.startedAt];
-        }
       // The first instances older than the pin close its instant: in items the strict list costs nothing.
-      if (newestOlder >= 0n && unit === "items") toStrict();
+      else if (countOlder(fresh).length && unit === "items") toStrict();
     }
     if (page.length === request.limit && !fresh.length) {
       // The strict list cannot have moved: the server did not advance. The loose one may, a few times.
@@ -341,8 +343,8 @@ export async function* walkPages(
         toStrict();
       }
       // Page 2 that did not move shows pages (limit 1 reads alike in both units).
-      if (probe && request.limit > 1) learn("pages");
-      probe = undefined;
+      if (probing && request.limit > 1) learn("pages");
+      probing = false;
       fresh = admit(page);
       used(page, request, fresh);
       last = page.length < request.limit;
