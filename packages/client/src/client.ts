@@ -105,13 +105,12 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     // A page requested ahead has a signal of its own (it follows the caller's).
     const fetchWalkPage = (page: PageRequest, signal?: AbortSignal) =>
       fetchPage({ ...filters, ...page }, signal ? { ...call, signal } : call);
+    // The walk reads the caller's startTimeFrom, startTimeTo and version among the filters.
     yield* walkPages(fetchWalkPage, {
+      ...filters,
       pageSize: Math.min(pageSize, Math.max(1, maxItems)),
       maxItems,
       unit,
-      startTimeFrom: filters.startTimeFrom,
-      startTimeTo: filters.startTimeTo,
-      version: filters.version,
       prefetch,
       signal: call.signal,
     });

@@ -34,9 +34,9 @@ export interface WalkOptions {
   maxItems: number;
   unit: OffsetUnitState;
   /** The caller's filters on startedAt (strings as they go on the wire). */
-  startTimeFrom: string | undefined;
-  startTimeTo: string | undefined;
-  version: number | undefined;
+  startTimeFrom?: string | undefined;
+  startTimeTo?: string | undefined;
+  version?: number | undefined;
   /** Pages requested ahead of the one the consumer holds (read-ahead). Default 0: none. */
   prefetch?: number;
   /** The caller's signal; requests made ahead are aborted with it. */
