@@ -17,13 +17,11 @@ export interface RequestSummary {
   url: string;
 }
 
-const EXCERPT_LENGTH = 200;
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-/** First characters of a body, on one line, for error messages about bodies that are not JSON. */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
-}
+/** First 200 characters of a body, on one line, for error messages about bodies that are not JSON. */
+export const excerpt = (text: string) => cut(text.replace(/\s+/g, " ").trim(), 200);
 
 /** How every message about a request starts: `GET <url>` (no secrets: the key is a header). */
 const at = ({ method, url }: RequestSummary) => `${method} ${url}`;
@@ -51,7 +49,7 @@ export class InvalidParameterError extends WorkflowsError {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === "string") return JSON.stringify(cut(value, 60));
   // String() of an invalid Date is "Invalid Date"; toISOString() would throw.
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? value : value.toISOString()})`;
   return String(value);
@@ -95,18 +93,19 @@ export class WorkflowsApiError extends WorkflowsError {
   /** `bodyText` is the raw body of `response`. */
   constructor(request: RequestSummary, response: Response, bodyText: string, report: AttemptReport) {
     const body = parseErrorBody(bodyText);
+    const { code, message: serverMessage, errorId, timestamp } = body ?? {};
     const bodyExcerpt = body ? undefined : excerpt(bodyText);
     const { status, headers } = response;
     const what = body
-      ? `code ${body.code}, errorId ${body.errorId}: ${body.message}`
+      ? `code ${code}, errorId ${errorId}: ${serverMessage}`
       : `unexpected body: ${JSON.stringify(bodyExcerpt)}`;
     super(`${at(request)} failed with ${status} ${response.statusText} (${what})`);
     Object.assign(this, {
       status,
-      code: body?.code,
-      errorId: body?.errorId,
-      timestamp: body?.timestamp,
-      serverMessage: body?.message,
+      code,
+      errorId,
+      timestamp,
+      serverMessage,
       ...request,
       body,
       bodyExcerpt,

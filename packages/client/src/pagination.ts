@@ -355,7 +355,8 @@ export async function* walkPages(
 }
 
 interface Pending {
-  request: PageRequest;
+  /** The request, serialised (`requestAt` builds every request alike, so equal ones serialise alike). */
+  key: string;
   page: Promise<WorkflowInstance[]>;
 }
 
@@ -371,13 +372,7 @@ interface ReadAhead {
   cancel(): void;
 }
 
-const sameRequest = (a: PageRequest | undefined, b: PageRequest) =>
-  a !== undefined &&
-  a.limit === b.limit &&
-  a.offset === b.offset &&
-  a.startTimeTo === b.startTimeTo &&
-  a.startTimeFrom === b.startTimeFrom &&
-  a.version === b.version;
+const keyOf = (request: PageRequest) => JSON.stringify(request);
 
 function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | undefined): ReadAhead {
   const queue: Pending[] = [];
@@ -394,7 +389,7 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
 
   return {
     take(request) {
-      if (sameRequest(queue[0]?.request, request)) return (queue.shift() as Pending).page;
+      if (queue[0]?.key === keyOf(request)) return (queue.shift() as Pending).page;
       drop();
       return fetchPage(request);
     },
@@ -404,7 +399,7 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
         const page = fetchPage(request, controller.signal);
         // Handled now, rethrown when the walk takes it: no unhandled rejection if it never does.
         page.catch(() => {});
-        queue.push({ request, page });
+        queue.push({ key: keyOf(request), page });
       }
     },
     discard: drop,
