@@ -84,9 +84,7 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     });
     const request = { method: "GET", url: exchange.url || response.url };
     if (!response.ok) {
-      // openapi-fetch parsed the error body if it was JSON (undefined when empty): back to text.
-      const body = typeof error === "string" ? error : (JSON.stringify(error) ?? "");
-      throw WorkflowsApiError.from(request, response, body, { ...exchange, now: settings.clock.now() });
+      throw WorkflowsApiError.from(request, response, error, { ...exchange, now: settings.clock.now() });
     }
     // openapi-fetch gives `undefined` for an empty body with Content-Length: 0.
     return parsePage(request, response.status, data ?? "", wire.limit ?? DEFAULT_LIMIT);

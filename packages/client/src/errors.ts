@@ -90,10 +90,12 @@ export class WorkflowsApiError extends WorkflowsError {
   /** Requests sent for this call: 1 = no retry (0 = a middleware answered without one). */
   declare readonly attempts: number;
 
-  /** `bodyText` is the raw body of `response`. */
-  constructor(request: RequestSummary, response: Response, bodyText: string, report: AttemptReport) {
-    const body = parseErrorBody(bodyText);
+  /** `parsed`: the body of `response` as openapi-fetch read it (JSON parsed when it was JSON, else text). */
+  constructor(request: RequestSummary, response: Response, parsed: unknown, report: AttemptReport) {
+    const body = isErrorBody(parsed) ? parsed : undefined;
     const { code, message: serverMessage, errorId, timestamp } = body ?? {};
+    // Undefined for an empty body.
+    const bodyText = typeof parsed === "string" ? parsed : (JSON.stringify(parsed) ?? "");
     const bodyExcerpt = body ? undefined : excerpt(bodyText);
     const { status, headers } = response;
     const what = body
@@ -119,16 +121,16 @@ export class WorkflowsApiError extends WorkflowsError {
     });
   }
 
-  /** Maps a response to the subclass for its status. `bodyText` is the raw body. */
+  /** Maps a response to the subclass for its status. */
   static from(
     request: RequestSummary,
     response: Response,
-    bodyText: string,
+    parsed: unknown,
     report: AttemptReport,
   ): WorkflowsApiError {
     const { status } = response;
     const Subclass = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : WorkflowsApiError);
-    return new Subclass(request, response, bodyText, report);
+    return new Subclass(request, response, parsed, report);
   }
 }
 
@@ -158,8 +160,8 @@ export class RateLimitError extends WorkflowsApiError {
    * client did not wait and threw at once; false when the retries ran out (or none were allowed).
    */
   declare readonly retryAfterExceeded: boolean;
-  constructor(request: RequestSummary, response: Response, bodyText: string, report: AttemptReport) {
-    super(request, response, bodyText, report);
+  constructor(request: RequestSummary, response: Response, parsed: unknown, report: AttemptReport) {
+    super(request, response, parsed, report);
     this.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), report.now);
     this.retryAfterExceeded = report.retryAfterExceeded;
   }
@@ -260,21 +262,15 @@ export class WorkflowsAbortError extends WorkflowsError {
   }
 }
 
-/** The parsed body when it has the spec's error shape (extra fields kept as sent), else undefined. */
-function parseErrorBody(text: string): ApiErrorBody | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** The spec's error shape (extra fields kept as sent). */
+function isErrorBody(value: unknown): value is ApiErrorBody {
   const { code, message, errorId, timestamp } = (value ?? {}) as Record<string, unknown>;
-  return typeof code === "number" &&
+  return (
+    typeof code === "number" &&
     typeof message === "string" &&
     typeof errorId === "string" &&
     typeof timestamp === "string"
-    ? (value as ApiErrorBody)
-    : undefined;
+  );
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

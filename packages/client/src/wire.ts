@@ -76,7 +76,7 @@ export function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstance
   for (const name of ["accountId", "definitionId"] as const) {
     // "." and ".." are dot-segments: URL parsers remove them, even percent-encoded.
     if (params[name] === "." || params[name] === "..") {
-      throw new InvalidParameterError(name, params[name], "cannot be a dot-segment ('.' or '..')");
+      throw new InvalidParameterError(name, params[name], "cannot be '.' or '..'");
     }
   }
   const wire: Record<string, unknown> = {};
