@@ -41,7 +41,7 @@ export class InvalidParameterError extends WorkflowsError {
   /** What is wrong with it, e.g. "must be an integer from 1 to 500". */
   declare readonly reason: string;
   constructor(parameter: string, value: unknown, reason: string) {
-    super(`Invalid parameter \`${parameter}\`: ${reason} (got ${describe(value)}).`);
+    super(`${parameter} ${reason} (got ${describe(value)})`);
     this.parameter = parameter;
     this.value = value;
     this.reason = reason;
@@ -211,10 +211,10 @@ export interface PaginationErrorInit {
 
 const PAGINATION_MESSAGES: Record<PaginationProblem, (init: PaginationErrorInit) => string> = {
   "unit-mismatch": ({ observedUnit: seen, assumedUnit }) =>
-    `The server counts offset in ${seen}, not ${assumedUnit}: set offsetUnit: "${seen}" (or "auto")`,
-  "offset-ignored": () => "The server ignores offset: offset 1 repeated the first page",
+    `offset counts ${seen}, not ${assumedUnit}: set offsetUnit: "${seen}" (or "auto")`,
+  "offset-ignored": () => "The server ignores offset",
   inconsistent: () => "The server's pages fit neither offset unit",
-  "no-progress": ({ offset, limit }) => `The page at offset ${offset} (limit ${limit}) held nothing new`,
+  "no-progress": ({ offset, limit }) => `Nothing new at offset ${offset} (limit ${limit})`,
 };
 
 /** A walk stopped instead of returning a wrong set; `problem` says why. */

@@ -124,7 +124,7 @@ function baseUrlOption(baseUrl: string): string {
   }
   if (url.username || url.password) {
     // fetch would echo the whole URL, password included, in its TypeError.
-    throw new InvalidParameterError("baseUrl", "<redacted>", "must not contain credentials (use apiKey)");
+    throw new InvalidParameterError("baseUrl", "<redacted>", "must not contain credentials");
   }
   return baseUrl;
 }
@@ -172,7 +172,7 @@ function headersOption(headers: HeadersInit | undefined): Headers {
     throw new InvalidParameterError("headers", "<redacted>", "must be valid HTTP headers");
   }
   if (parsed.has("authorization")) {
-    throw new InvalidParameterError("headers", "<redacted>", "cannot set Authorization (apiKey does)");
+    throw new InvalidParameterError("headers", "<redacted>", "cannot set Authorization");
   }
   return parsed;
 }

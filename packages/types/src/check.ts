@@ -15,9 +15,8 @@ export interface SchemaConstraints {
   minLength?: number;
 }
 
-/** The date-time rules in words, with an example: never the raw pattern. */
-const DATE_TIME =
-  "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59)";
+/** The date-time rules by example (7 digits at most, an offset within ±23:59): never the raw pattern. */
+const DATE_TIME = "must be an ISO 8601 date-time like 2021-06-30T03:20:39.3857479Z";
 
 /** Every parameter name of `listWorkflowInstances`, in spec order. */
 export const parameterNames = Object.keys(listWorkflowInstancesParameters) as ParameterName[];
@@ -86,7 +85,7 @@ export function checkListWorkflowInstancesParameters(
   }
   const { startTimeFrom: from, startTimeTo: to } = params;
   if (typeof from === "string" && typeof to === "string" && (toTicks(from) ?? 0n) > (toTicks(to) ?? 0n)) {
-    return { parameter: "startTimeFrom", reason: `must not be later than startTimeTo (${to})` };
+    return { parameter: "startTimeFrom", reason: `must not be after startTimeTo (${to})` };
   }
   return undefined;
 }
