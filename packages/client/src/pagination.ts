@@ -48,21 +48,17 @@ export interface WalkOptions {
 /** The ids a walk remembers: the last `capacity` it yielded (two pages, at least 1 000). */
 export const windowCapacity = (pageSize: number) => Math.max(2 * pageSize, 1_000);
 
-/** The last `capacity` ids added: a walk's memory stays flat however long it is. */
-export class RecentIds {
-  readonly #ids = new Set<string>();
-  constructor(readonly capacity: number) {}
-  get size(): number {
-    return this.#ids.size;
+/** A set of the last `capacity` ids added: a walk's memory stays flat however long it is. */
+export class RecentIds extends Set<string> {
+  constructor(readonly capacity: number) {
+    super();
   }
-  has(id: string): boolean {
-    return this.#ids.has(id);
-  }
-  /** Adds an id that is not in the window, forgetting the oldest one when full. */
-  add(id: string): void {
-    this.#ids.add(id);
+  /** Adds an id, forgetting the oldest one when full. */
+  override add(id: string): this {
+    super.add(id);
     // A Set iterates in insertion order: its first id is the oldest.
-    if (this.#ids.size > this.capacity) this.#ids.delete(this.#ids.values().next().value as string);
+    if (this.size > this.capacity) this.delete(this.values().next().value as string);
+    return this;
   }
 }
 
@@ -141,6 +137,9 @@ export async function* walkPages(
     version === undefined ? { startTimeTo } : { startTimeTo, version };
   const startOf = (request: PageRequest) =>
     unit === "items" ? request.offset : request.offset * request.limit;
+  /** An instance of the pin's instant (or a later one). */
+  const atPin = (instance?: WorkflowInstance) =>
+    instance !== undefined && ticksOf(instance.startedAt) >= pinTicks;
   const toStrict = () => {
     strict = true;
     position = older;
@@ -189,9 +188,9 @@ export async function* walkPages(
   /**
    * Reads `limit=2&offset=1` of a list nothing created later can enter (strictly older than the pin)
    * and judges it against the head of that list: page 1's older instances when page 1 was the last
-   * request (`recent`) and holds 2 of them, else a `limit=3` page read just before.
+   * request (`recent`) and holds 2 of them, else a `limit=3` page read just before; learns what it shows.
    */
-  async function checkUnit(recent: boolean): Promise<UnitEvidence> {
+  async function checkUnit(recent: boolean): Promise<void> {
     let on = bound;
     let head = olderIds;
     if (on === undefined) {
@@ -206,7 +205,7 @@ export async function* walkPages(
       [head, complete] = [idsOf(page), page.length < 3];
     }
     const check = await fetchPage({ limit: 2, offset: 1, ...pinned(on) });
-    return judgeOffsetUnit(firstIds, head, complete, idsOf(check));
+    learn(judgeOffsetUnit(firstIds, head, complete, idsOf(check)));
   }
 
   /** Takes what a check showed: the unit (adopted, or a mismatch thrown), or a server not to walk. */
@@ -245,7 +244,7 @@ export async function* walkPages(
     if (pageSize > 1 && !known.observed) {
       // Page 2 shows the unit for free when pages are assumed and page 1 closes its instant.
       if (older && unit === "pages") probing = true;
-      else learn(await checkUnit(true));
+      else await checkUnit(true);
     }
     if (bound !== undefined && (unit === "items" || older % pageSize === 0)) toStrict();
     return true;
@@ -266,7 +265,7 @@ export async function* walkPages(
     const later = page.slice(lead).some((instance) => window.has(instance.workflowId));
     // Page 1 holds its instant whole, so an instance of that instant here was created since.
     const head = page[lead];
-    const newcomer = head !== undefined && ticksOf(head.startedAt) >= pinTicks;
+    const newcomer = atPin(head);
     if (!lead && !later && !newcomer) return "clean";
     if (probing) {
       probing = false;
@@ -277,9 +276,9 @@ export async function* walkPages(
         start <= 0 ||
         start === request.offset ||
         later ||
-        page.some((i) => ticksOf(i.startedAt) >= pinTicks)
+        page.some(atPin)
       ) {
-        learn(await checkUnit(false));
+        await checkUnit(false);
         return "moved";
       }
     }

@@ -1,5 +1,5 @@
 import { listWorkflowInstancesParameters } from "./generated/constraints.js";
-import { toTicks } from "./timestamps.js";
+import { compareTimestamps, toTicks } from "./timestamps.js";
 
 /** A parameter of `listWorkflowInstances`, as the spec names it. */
 export type ParameterName = keyof typeof listWorkflowInstancesParameters;
@@ -84,7 +84,8 @@ export function checkListWorkflowInstancesParameters(
     if (reason) return { parameter: name, reason };
   }
   const { startTimeFrom: from, startTimeTo: to } = params;
-  if (typeof from === "string" && typeof to === "string" && (toTicks(from) ?? 0n) > (toTicks(to) ?? 0n)) {
+  // Both are valid date-times by now.
+  if (typeof from === "string" && typeof to === "string" && compareTimestamps(from, to) > 0) {
     return { parameter: "startTimeFrom", reason: `must not be after startTimeTo (${to})` };
   }
   return undefined;
