@@ -272,12 +272,7 @@ export async function* walkPages(
       // A server counting items starts this page at page 1's instance number `offset`; so does a list
       // pushed down by instances of the pin's instant, which the check page (strict list) ignores.
       const start = firstIds.indexOf(page[0]?.workflowId as string);
-      if (
-        start <= 0 ||
-        start === request.offset ||
-        later ||
-        page.some(atPin)
-      ) {
+      if (start <= 0 || start === request.offset || later || page.some(atPin)) {
         await checkUnit(false);
         return "moved";
       }

@@ -73,7 +73,10 @@ export async function render(specFile = specPath) {
     for (const raw of op.parameters ?? []) {
       const p = resolve(raw);
       // Only what the client and the provider read: `required` when it is true, and the schema.
-      parameters[p.name] = { ...(p.required === true ? { required: true } : {}), schema: constraintsOf(p.schema) };
+      parameters[p.name] = {
+        ...(p.required === true ? { required: true } : {}),
+        schema: constraintsOf(p.schema),
+      };
       if (p["x-offset-unit"]) offsetUnit = p["x-offset-unit"];
     }
     if (offsetUnit !== "items" && offsetUnit !== "pages") {

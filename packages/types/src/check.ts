@@ -76,11 +76,7 @@ export function checkListWorkflowInstancesParameters(
       listWorkflowInstancesParameters[name];
     const value = params[name];
     const reason =
-      value === undefined
-        ? required
-          ? "is required"
-          : undefined
-        : schemaViolation(value, schema);
+      value === undefined ? (required ? "is required" : undefined) : schemaViolation(value, schema);
     if (reason) return { parameter: name, reason };
   }
   const { startTimeFrom: from, startTimeTo: to } = params;
