@@ -290,8 +290,11 @@ export async function* walkPages(
     if (!strict) {
       // Every instance of the pin's instant is known once it is closed (a page starting with one is not used).
       if (bound !== undefined) older += fresh.length;
-      // The first instances older than the pin close its instant: in items the strict list costs nothing.
-      else if (countOlder(fresh).length && unit === "items") toStrict();
+      else {
+        countOlder(fresh);
+        // The first instances older than the pin close its instant: in items the strict list costs nothing.
+        if (bound !== undefined && unit === "items") toStrict();
+      }
     }
     if (page.length === request.limit && !fresh.length) {
       // The strict list cannot have moved: the server did not advance. The loose one may, a few times.
