@@ -118,7 +118,7 @@ function invalidParameter(error: InvalidParameterError, raw: RawInputs): Failure
     error.parameter === "offsetUnit" && raw["--offset-unit"] === undefined
       ? "WORKFLOWS_OFFSET_UNIT"
       : (SOURCE_OF[error.parameter] ?? error.parameter);
-  // The client words its reasons in spec names ("later than startTimeTo"); the user typed flags.
+  // The client words its reasons in spec names ("after startTimeTo"); the user typed flags.
   const reason = error.reason.replace(PARAMETER_NAMES, (name) => SOURCE_OF[name] ?? name);
   if (error.parameter === "apiKey") {
     return { exitCode: ExitCode.Auth, message: `${source} ${reason}` };

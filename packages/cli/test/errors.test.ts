@@ -115,7 +115,7 @@ const cases: Case[] = [
     name: "--from after --to",
     args: ["list", ...ids, "--from", "2021-07-01T00:00:00Z", "--to", "2021-06-01T00:00:00Z"],
     exit: 2,
-    stderr: /--from must not be later than --to/,
+    stderr: /--from must not be after --to/,
   },
   {
     name: "an unknown --format",
@@ -381,7 +381,7 @@ const cases: Case[] = [
     args: ["list", ...ids, "--from", "2026-11-01T00:00:00+25:00"],
     exit: 2,
     stderr:
-      /^workflows: --from must be an ISO 8601 date-time such as 2021-06-30T03:20:39\.3857479Z \(a UTC offset within ±23:59\) \(got "2026-11-01T00:00:00\+25:00"\)\n$/,
+      /^workflows: --from must be an ISO 8601 date-time like 2021-06-30T03:20:39\.3857479Z \(got "2026-11-01T00:00:00\+25:00"\)\n$/,
     requests: 0,
   },
   {
@@ -389,7 +389,7 @@ const cases: Case[] = [
     args: ["summary", ...ids, "--to", "2021-02-30T00:00:00Z"],
     exit: 2,
     stderr:
-      /^workflows: --to must be an ISO 8601 date-time such as 2021-06-30T03:20:39\.3857479Z \(a UTC offset within ±23:59\) \(got "2021-02-30T00:00:00Z"\)\n$/,
+      /^workflows: --to must be an ISO 8601 date-time like 2021-06-30T03:20:39\.3857479Z \(got "2021-02-30T00:00:00Z"\)\n$/,
   },
   {
     name: "an unknown --offset-unit",

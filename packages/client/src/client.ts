@@ -61,7 +61,7 @@ const PATH = listWorkflowInstancesOperation.path;
 export function createWorkflowsClient(options: WorkflowsClientOptions): WorkflowsClient {
   const settings = clientSettings(options);
   const transport = createTransport(settings);
-  const raw = createClient<paths>({ baseUrl: settings.baseUrl, fetch: transport.fetch(settings) });
+  const raw = createClient<paths>({ baseUrl: settings.baseUrl, fetch: transport(settings) });
   // The server's unit, once a walk has seen it: checked once per client, shared by its walks.
   const unit: OffsetUnitState = { option: settings.offsetUnit, observed: undefined };
 
@@ -71,33 +71,23 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     call: CallSettings,
   ): Promise<WorkflowInstance[]> {
     const { accountId, definitionId, ...query } = wire;
-    let exchange: Exchange | undefined;
+    // What the transport reports; a middleware that answers without a request leaves it as is.
+    let exchange: Exchange = { url: "", attempts: 0, retryAfterExceeded: false };
     const { data, error, response } = await raw.GET(PATH, {
       params: { path: { accountId, definitionId }, query },
       parseAs: "text",
-      fetch: transport.fetch(call, (done) => {
+      fetch: transport(call, (done) => {
         exchange = done;
       }),
       signal: call.signal ?? null,
       headers: call.headers,
     });
-    const request = { method: "GET", url: exchange?.url ?? response.url };
+    const request = { method: "GET", url: exchange.url || response.url };
     if (!response.ok) {
-      // openapi-fetch parsed the error body if it was JSON (undefined when empty): back to text.
-      const body = typeof error === "string" ? error : (JSON.stringify(error) ?? "");
-      throw WorkflowsApiError.from(request, response, body, {
-        attempts: exchange?.attempts ?? 0,
-        retryAfterExceeded: exchange?.retryAfterExceeded ?? false,
-        now: settings.clock.now(),
-      });
+      throw WorkflowsApiError.from(request, response, error, { ...exchange, now: settings.clock.now() });
     }
     // openapi-fetch gives `undefined` for an empty body with Content-Length: 0.
-    return parsePage({
-      request,
-      status: response.status,
-      body: data ?? "",
-      limit: wire.limit ?? DEFAULT_LIMIT,
-    });
+    return parsePage(request, response.status, data ?? "", wire.limit ?? DEFAULT_LIMIT);
   }
 
   async function listWorkflowInstances(params: ListWorkflowInstancesInput, options?: CallOptions) {
@@ -113,13 +103,12 @@ export function createWorkflowsClient(options: WorkflowsClientOptions): Workflow
     // A page requested ahead has a signal of its own (it follows the caller's).
     const fetchWalkPage = (page: PageRequest, signal?: AbortSignal) =>
       fetchPage({ ...filters, ...page }, signal ? { ...call, signal } : call);
+    // The walk reads the caller's startTimeFrom, startTimeTo and version among the filters.
     yield* walkPages(fetchWalkPage, {
+      ...filters,
       pageSize: Math.min(pageSize, Math.max(1, maxItems)),
       maxItems,
       unit,
-      startTimeFrom: filters.startTimeFrom,
-      startTimeTo: filters.startTimeTo,
-      version: filters.version,
       prefetch,
       signal: call.signal,
     });

@@ -17,13 +17,14 @@ export interface RequestSummary {
   url: string;
 }
 
-const EXCERPT_LENGTH = 200;
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-/** First characters of a body, on one line, for error messages about bodies that are not JSON. */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
-}
+/** First 200 characters of a body, on one line, for error messages about bodies that are not JSON. */
+export const excerpt = (text: string) => cut(text.replace(/\s+/g, " ").trim(), 200);
+
+/** How every message about a request starts: `GET <url>` (no secrets: the key is a header). */
+const at = ({ method, url }: RequestSummary) => `${method} ${url}`;
 
 /** Base class of every error this package throws. */
 export class WorkflowsError extends Error {
@@ -40,7 +41,7 @@ export class InvalidParameterError extends WorkflowsError {
   /** What is wrong with it, e.g. "must be an integer from 1 to 500". */
   declare readonly reason: string;
   constructor(parameter: string, value: unknown, reason: string) {
-    super(`Invalid parameter \`${parameter}\`: ${reason} (got ${describe(value)}).`);
+    super(`${parameter} ${reason} (got ${describe(value)})`);
     this.parameter = parameter;
     this.value = value;
     this.reason = reason;
@@ -48,7 +49,7 @@ export class InvalidParameterError extends WorkflowsError {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === "string") return JSON.stringify(cut(value, 60));
   // String() of an invalid Date is "Invalid Date"; toISOString() would throw.
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? value : value.toISOString()})`;
   return String(value);
@@ -62,16 +63,6 @@ export interface AttemptReport {
   retryAfterExceeded: boolean;
   /** The client clock's time, to read a `Retry-After` HTTP date. */
   now: number;
-}
-
-interface ApiErrorInit extends RequestSummary, AttemptReport {
-  status: number;
-  statusText: string;
-  /** The parsed body when it has the spec's error shape. */
-  body: ApiErrorBody | undefined;
-  /** A short excerpt of the body when it does not (an HTML page from a proxy, truncated JSON). */
-  bodyExcerpt: string | undefined;
-  headers: Headers;
 }
 
 /** A response with status >= 400. Subclasses name the documented cases; `code` is 8x8's error code. */
@@ -88,7 +79,9 @@ export class WorkflowsApiError extends WorkflowsError {
   declare readonly method: string;
   /** The request URL (no secrets: the API key travels in a header). */
   declare readonly url: string;
+  /** The parsed body when it has the spec's error shape. */
   declare readonly body: ApiErrorBody | undefined;
+  /** A short excerpt of the body when it does not (an HTML page from a proxy, truncated JSON). */
   declare readonly bodyExcerpt: string | undefined;
   /** The response's headers. */
   declare readonly headers: Headers;
@@ -97,53 +90,47 @@ export class WorkflowsApiError extends WorkflowsError {
   /** Requests sent for this call: 1 = no retry (0 = a middleware answered without one). */
   declare readonly attempts: number;
 
-  constructor(init: ApiErrorInit) {
-    const { body, headers } = init;
+  /** `parsed`: the body of `response` as openapi-fetch read it (JSON parsed when it was JSON, else text). */
+  constructor(request: RequestSummary, response: Response, parsed: unknown, report: AttemptReport) {
+    const body = isErrorBody(parsed) ? parsed : undefined;
+    const { code, message: serverMessage, errorId, timestamp } = body ?? {};
+    // Undefined for an empty body.
+    const bodyText = typeof parsed === "string" ? parsed : (JSON.stringify(parsed) ?? "");
+    const bodyExcerpt = body ? undefined : excerpt(bodyText);
+    const { status, headers } = response;
     const what = body
-      ? `code ${body.code}, errorId ${body.errorId}: ${body.message}`
-      : `unexpected body: ${JSON.stringify(init.bodyExcerpt ?? "")}`;
-    super(`${init.method} ${init.url} failed with ${init.status} ${init.statusText} (${what})`);
+      ? `code ${code}, errorId ${errorId}: ${serverMessage}`
+      : `unexpected body: ${JSON.stringify(bodyExcerpt)}`;
+    super(`${at(request)} failed with ${status} ${response.statusText} (${what})`);
     Object.assign(this, {
-      status: init.status,
-      code: body?.code,
-      errorId: body?.errorId,
-      timestamp: body?.timestamp,
-      serverMessage: body?.message,
-      method: init.method,
-      url: init.url,
+      status,
+      code,
+      errorId,
+      timestamp,
+      serverMessage,
+      ...request,
       body,
-      bodyExcerpt: init.bodyExcerpt,
+      bodyExcerpt,
       headers,
       requestId:
         headers.get("x-request-id") ??
         headers.get("request-id") ??
         headers.get("x-correlation-id") ??
         undefined,
-      attempts: init.attempts,
+      attempts: report.attempts,
     });
   }
 
-  /** Maps a response to the subclass for its status. `bodyText` is the raw body. */
+  /** Maps a response to the subclass for its status. */
   static from(
     request: RequestSummary,
     response: Response,
-    bodyText: string,
+    parsed: unknown,
     report: AttemptReport,
   ): WorkflowsApiError {
-    const body = parseErrorBody(bodyText);
-    const init: ApiErrorInit = {
-      ...request,
-      ...report,
-      status: response.status,
-      statusText: response.statusText,
-      body,
-      bodyExcerpt: body ? undefined : excerpt(bodyText),
-      headers: response.headers,
-    };
-    const Subclass = STATUS_CLASSES[response.status];
-    if (Subclass) return new Subclass(init);
-    if (response.status >= 500) return new InternalServerError(init);
-    return new WorkflowsApiError(init);
+    const { status } = response;
+    const Subclass = STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : WorkflowsApiError);
+    return new Subclass(request, response, parsed, report);
   }
 }
 
@@ -173,10 +160,10 @@ export class RateLimitError extends WorkflowsApiError {
    * client did not wait and threw at once; false when the retries ran out (or none were allowed).
    */
   declare readonly retryAfterExceeded: boolean;
-  constructor(init: ApiErrorInit) {
-    super(init);
-    this.retryAfterMs = parseRetryAfter(init.headers.get("retry-after"), init.now);
-    this.retryAfterExceeded = init.retryAfterExceeded;
+  constructor(request: RequestSummary, response: Response, parsed: unknown, report: AttemptReport) {
+    super(request, response, parsed, report);
+    this.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), report.now);
+    this.retryAfterExceeded = report.retryAfterExceeded;
   }
 }
 /** 5xx after the retries ran out. */
@@ -184,7 +171,7 @@ export class InternalServerError extends WorkflowsApiError {
   override name = "InternalServerError";
 }
 
-const STATUS_CLASSES: Record<number, new (init: ApiErrorInit) => WorkflowsApiError> = {
+const STATUS_CLASSES: Record<number, typeof WorkflowsApiError> = {
   400: BadRequestError,
   401: AuthenticationError,
   403: PermissionDeniedError,
@@ -199,12 +186,8 @@ export class InvalidResponseError extends WorkflowsError {
   declare readonly status: number;
   declare readonly bodyExcerpt: string;
   constructor(request: RequestSummary, status: number, bodyExcerpt: string, reason: string) {
-    super(
-      `${request.method} ${request.url} answered ${status} with ${reason}: ${JSON.stringify(bodyExcerpt)}`,
-    );
-    this.request = request;
-    this.status = status;
-    this.bodyExcerpt = bodyExcerpt;
+    super(`${at(request)} answered ${status} with ${reason}: ${JSON.stringify(bodyExcerpt)}`);
+    Object.assign(this, { request, status, bodyExcerpt });
   }
 }
 
@@ -228,11 +211,10 @@ export interface PaginationErrorInit {
 
 const PAGINATION_MESSAGES: Record<PaginationProblem, (init: PaginationErrorInit) => string> = {
   "unit-mismatch": ({ observedUnit: seen, assumedUnit }) =>
-    `The server counts offset in ${seen}, not ${assumedUnit}: create the client with offsetUnit: "${seen}" (or "auto")`,
-  "offset-ignored": () => "The server ignores offset: the page at offset 1 repeated the first page",
-  inconsistent: () => "The server's pages fit neither offset unit (items or pages)",
-  "no-progress": ({ offset, limit }) =>
-    `The page at offset ${offset} (limit ${limit}) held nothing new: the server does not advance`,
+    `offset counts ${seen}, not ${assumedUnit}: set offsetUnit: "${seen}" (or "auto")`,
+  "offset-ignored": () => "The server ignores offset",
+  inconsistent: () => "The server's pages fit neither offset unit",
+  "no-progress": ({ offset, limit }) => `Nothing new at offset ${offset} (limit ${limit})`,
 };
 
 /** A walk stopped instead of returning a wrong set; `problem` says why. */
@@ -257,10 +239,8 @@ export class WorkflowsConnectionError extends WorkflowsError {
   /** Requests sent for this call: 1 = no retry. */
   declare readonly attempts: number;
   constructor(request: RequestSummary, message: string, attempts: number, options?: { cause?: unknown }) {
-    super(`${request.method} ${request.url}: ${message}`, options);
-    this.method = request.method;
-    this.url = request.url;
-    this.attempts = attempts;
+    super(`${at(request)}: ${message}`, options);
+    Object.assign(this, request, { attempts });
   }
 }
 
@@ -278,25 +258,19 @@ export class WorkflowsTimeoutError extends WorkflowsConnectionError {
 export class WorkflowsAbortError extends WorkflowsError {
   override name = "WorkflowsAbortError";
   constructor(request: RequestSummary, reason: unknown) {
-    super(`${request.method} ${request.url}: aborted by the caller`, { cause: reason });
+    super(`${at(request)}: aborted by the caller`, { cause: reason });
   }
 }
 
-/** The parsed body when it has the spec's error shape (extra fields kept as sent), else undefined. */
-function parseErrorBody(text: string): ApiErrorBody | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** The spec's error shape (extra fields kept as sent). */
+function isErrorBody(value: unknown): value is ApiErrorBody {
   const { code, message, errorId, timestamp } = (value ?? {}) as Record<string, unknown>;
-  return typeof code === "number" &&
+  return (
+    typeof code === "number" &&
     typeof message === "string" &&
     typeof errorId === "string" &&
     typeof timestamp === "string"
-    ? (value as ApiErrorBody)
-    : undefined;
+  );
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

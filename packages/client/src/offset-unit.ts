@@ -7,13 +7,6 @@ import type { OffsetUnit } from "@workflows-kit/types";
  */
 export type UnitEvidence = OffsetUnit | "ignored" | "inconsistent" | "unknown";
 
-/** Where the check page starts in the list under each reading of `limit=2&offset=1`. */
-const READINGS: [Exclude<UnitEvidence, "inconsistent" | "unknown">, number][] = [
-  ["ignored", 0],
-  ["items", 1],
-  ["pages", 2],
-];
-
 /**
  * Judges the check page against the head of the same list (same filters and bound).
  * `first`: the ids of the walk's first page. `known`: the ids the list is known to start with;
@@ -29,17 +22,14 @@ export function judgeOffsetUnit(
   if (check.length > 0 && known[0] !== first[0] && check.every((id, index) => id === first[index])) {
     return "ignored";
   }
-  const fitting = READINGS.filter(([, start]) =>
-    [0, 1].every((index) => {
-      const position = start + index;
-      const id = check[index];
-      if (position < known.length) return id === known[position];
-      if (complete) return id === undefined;
-      // Past what is known: anything the known head does not hold (or the list's end).
-      return id === undefined || !known.includes(id);
-    }),
+  // Each reading of `limit=2&offset=1` starts the check page at the list's 1st, 2nd or 3rd instance.
+  const fitting = (["ignored", "items", "pages"] as const).filter((_, start) =>
+    [check[0], check[1]].every((id, index) =>
+      start + index < known.length
+        ? id === known[start + index]
+        : // Past what is known: the list's end, or (unless it is complete) anything the head does not hold.
+          id === undefined || (!complete && !known.includes(id)),
+    ),
   );
-  const [only] = fitting;
-  if (fitting.length === 1 && only) return only[0];
-  return fitting.length === 0 ? "inconsistent" : "unknown";
+  return fitting.length === 1 ? (fitting[0] as UnitEvidence) : fitting.length ? "unknown" : "inconsistent";
 }

@@ -1,4 +1,10 @@
-import { type OffsetUnit, servers, offsetUnit as specOffsetUnit } from "@workflows-kit/types";
+import {
+  type OffsetUnit,
+  type SchemaConstraints,
+  schemaViolation,
+  servers,
+  offsetUnit as specOffsetUnit,
+} from "@workflows-kit/types";
 import { InvalidParameterError } from "./errors.js";
 
 /** What `offset` counts on the server: a unit, or `"auto"` to find out on the first walk that needs it. */
@@ -70,7 +76,7 @@ export interface ClientSettings extends AttemptLimits {
   apiKey: string;
   baseUrl: string;
   /** The caller's fetch, or undefined for the platform's. */
-  fetch: typeof globalThis.fetch | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
   validate: boolean;
   offsetUnit: OffsetUnitOption;
   retryBaseDelayMs: number;
@@ -87,7 +93,8 @@ export interface CallSettings extends AttemptLimits {
 }
 
 // setTimeout overflows above 2^31-1 ms and fires at once, so no wait may exceed it.
-const MAX_DELAY_MS = 2_147_483_647;
+const delay = (minimum: number) => ({ type: "number", minimum, maximum: 2_147_483_647 });
+const RETRIES = { type: "integer", minimum: 0 };
 
 const systemClock: Clock = {
   now: Date.now,
@@ -95,25 +102,16 @@ const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-function delayOption(name: string, value: number | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  // Also false for NaN.
-  if (!(typeof value === "number" && value >= min && value <= MAX_DELAY_MS)) {
-    throw new InvalidParameterError(
-      name,
-      value,
-      `must be a number of milliseconds from ${min} to ${MAX_DELAY_MS}`,
-    );
-  }
-  return value;
-}
-
-function retriesOption(value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InvalidParameterError("maxRetries", value, "must be an integer >= 0");
-  }
-  return value;
+/** `value` (`fallback` when undefined), or InvalidParameterError naming `name` when it breaks `schema`. */
+export function checkOption<T>(
+  name: string,
+  value: T | undefined,
+  fallback: T,
+  schema: SchemaConstraints,
+): T {
+  const reason = value === undefined ? undefined : schemaViolation(value, schema);
+  if (reason) throw new InvalidParameterError(name, value, reason);
+  return value ?? fallback;
 }
 
 function baseUrlOption(baseUrl: string): string {
@@ -126,7 +124,7 @@ function baseUrlOption(baseUrl: string): string {
   }
   if (url.username || url.password) {
     // fetch would echo the whole URL, password included, in its TypeError.
-    throw new InvalidParameterError("baseUrl", "<redacted>", "must not contain credentials (use apiKey)");
+    throw new InvalidParameterError("baseUrl", "<redacted>", "must not contain credentials");
   }
   return baseUrl;
 }
@@ -136,10 +134,6 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
   if (typeof options?.apiKey !== "string" || !/^[\x21-\x7e]+$/.test(options.apiKey)) {
     // Never echo the key back: it is a secret even when it is malformed.
     throw new InvalidParameterError("apiKey", "<redacted>", "must be a non-empty string of visible ASCII");
-  }
-  const offsetUnit = options.offsetUnit ?? specOffsetUnit;
-  if (offsetUnit !== "items" && offsetUnit !== "pages" && offsetUnit !== "auto") {
-    throw new InvalidParameterError("offsetUnit", offsetUnit, 'must be "items", "pages" or "auto"');
   }
   const { clock = systemClock, random = Math.random } = options;
   const seams = {
@@ -152,16 +146,18 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
     if (typeof value !== "function") throw new InvalidParameterError(name, value, "must be a function");
   }
   return {
-    apiKey: options.apiKey,
+    ...options,
     baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
-    fetch: options.fetch,
     validate: options.validate ?? true,
-    offsetUnit,
-    maxRetries: retriesOption(options.maxRetries, 2),
-    timeoutMs: delayOption("timeoutMs", options.timeoutMs, 30_000, 1),
-    retryBaseDelayMs: delayOption("retryBaseDelayMs", options.retryBaseDelayMs, 500),
-    retryMaxDelayMs: delayOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000),
-    maxRetryAfterMs: delayOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000),
+    offsetUnit: checkOption("offsetUnit", options.offsetUnit, specOffsetUnit, {
+      type: "string",
+      enum: ["pages", "items", "auto"],
+    }),
+    maxRetries: checkOption("maxRetries", options.maxRetries, 2, RETRIES),
+    timeoutMs: checkOption("timeoutMs", options.timeoutMs, 30_000, delay(1)),
+    retryBaseDelayMs: checkOption("retryBaseDelayMs", options.retryBaseDelayMs, 500, delay(0)),
+    retryMaxDelayMs: checkOption("retryMaxDelayMs", options.retryMaxDelayMs, 8_000, delay(0)),
+    maxRetryAfterMs: checkOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000, delay(0)),
     clock,
     random,
   };
@@ -176,7 +172,7 @@ function headersOption(headers: HeadersInit | undefined): Headers {
     throw new InvalidParameterError("headers", "<redacted>", "must be valid HTTP headers");
   }
   if (parsed.has("authorization")) {
-    throw new InvalidParameterError("headers", "<redacted>", "cannot set Authorization (apiKey does)");
+    throw new InvalidParameterError("headers", "<redacted>", "cannot set Authorization");
   }
   return parsed;
 }
@@ -193,7 +189,7 @@ export function callSettings(options: CallOptions = {}, client: AttemptLimits): 
   return {
     signal,
     headers: headersOption(headers),
-    maxRetries: retriesOption(maxRetries, client.maxRetries),
-    timeoutMs: delayOption("timeoutMs", timeoutMs, client.timeoutMs, 1),
+    maxRetries: checkOption("maxRetries", maxRetries, client.maxRetries, RETRIES),
+    timeoutMs: checkOption("timeoutMs", timeoutMs, client.timeoutMs, delay(1)),
   };
 }

@@ -1,15 +1,6 @@
 import type { WorkflowInstance } from "@workflows-kit/types";
 import { excerpt, InvalidResponseError, type RequestSummary } from "./errors.js";
 
-/** A 2xx answer to a page request, body already read. */
-export interface PageResponse {
-  request: RequestSummary;
-  status: number;
-  body: string;
-  /** What the request asked for (the spec's default when it did not say). */
-  limit: number;
-}
-
 /**
  * What makes a JSON array unusable as a page: more items than `limit` (a walk's offsets would go
  * wrong, a list would hand out what was not asked for) and items without a string `workflowId`.
@@ -22,15 +13,21 @@ function pageProblem(page: unknown[], limit: number): string | undefined {
   return undefined;
 }
 
-/** The page in a 2xx body, or InvalidResponseError saying why the body is not one. */
-export function parsePage({ request, status, body, limit }: PageResponse): WorkflowInstance[] {
+/** The page in a 2xx `body`, or InvalidResponseError saying why it is not one; `limit` is what was asked for. */
+export function parsePage(
+  request: RequestSummary,
+  status: number,
+  body: string,
+  limit: number,
+): WorkflowInstance[] {
   let page: unknown;
+  let problem: string | undefined;
   try {
     page = JSON.parse(body);
+    problem = Array.isArray(page) ? pageProblem(page, limit) : "JSON that is not an array";
   } catch {
-    throw new InvalidResponseError(request, status, excerpt(body), "a body that is not JSON");
+    problem = "a body that is not JSON";
   }
-  const problem = Array.isArray(page) ? pageProblem(page, limit) : "JSON that is not an array";
   if (problem) throw new InvalidResponseError(request, status, excerpt(body), problem);
   return page as WorkflowInstance[];
 }

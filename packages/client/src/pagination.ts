@@ -34,9 +34,9 @@ export interface WalkOptions {
   maxItems: number;
   unit: OffsetUnitState;
   /** The caller's filters on startedAt (strings as they go on the wire). */
-  startTimeFrom: string | undefined;
-  startTimeTo: string | undefined;
-  version: number | undefined;
+  startTimeFrom?: string | undefined;
+  startTimeTo?: string | undefined;
+  version?: number | undefined;
   /** Pages requested ahead of the one the consumer holds (read-ahead). Default 0: none. */
   prefetch?: number;
   /** The caller's signal; requests made ahead are aborted with it. */
@@ -48,27 +48,17 @@ export interface WalkOptions {
 /** The ids a walk remembers: the last `capacity` it yielded (two pages, at least 1 000). */
 export const windowCapacity = (pageSize: number) => Math.max(2 * pageSize, 1_000);
 
-/** The last `capacity` ids added, in a ring: a walk's memory stays flat however long it is. */
-export class RecentIds {
-  readonly #ids = new Set<string>();
-  readonly #ring: string[] = [];
-  #oldest = 0;
-  constructor(readonly capacity: number) {}
-  get size(): number {
-    return this.#ids.size;
+/** A set of the last `capacity` ids added: a walk's memory stays flat however long it is. */
+export class RecentIds extends Set<string> {
+  constructor(readonly capacity: number) {
+    super();
   }
-  has(id: string): boolean {
-    return this.#ids.has(id);
-  }
-  /** Adds an id that is not in the window, forgetting the oldest one when full. */
-  add(id: string): void {
-    if (this.#ring.length < this.capacity) this.#ring.push(id);
-    else {
-      this.#ids.delete(this.#ring[this.#oldest] as string);
-      this.#ring[this.#oldest] = id;
-      this.#oldest = (this.#oldest + 1) % this.capacity;
-    }
-    this.#ids.add(id);
+  /** Adds an id, forgetting the oldest one when full. */
+  override add(id: string): this {
+    super.add(id);
+    // A Set iterates in insertion order: its first id is the oldest.
+    if (this.size > this.capacity) this.delete(this.values().next().value as string);
+    return this;
   }
 }
 
@@ -135,8 +125,11 @@ export async function* walkPages(
   let version: number | undefined;
   /** `startTimeTo` of the strict list, once every instance of the pin's instant is known. */
   let bound: string | undefined;
-  /** Page 2 also shows the unit (pages assumed, not seen yet): page 1's ids to judge it by. */
-  let probe: { first: string[]; older: string[] } | undefined;
+  /** Page 1's ids, and those of its instances older than the pin (the head of the strict list). */
+  let firstIds: string[] = [];
+  let olderIds: string[] = [];
+  /** Page 2 also shows the unit (pages assumed, not seen yet). */
+  let probing = false;
   let repeats = 0;
   let stalls = 0;
 
@@ -144,6 +137,9 @@ export async function* walkPages(
     version === undefined ? { startTimeTo } : { startTimeTo, version };
   const startOf = (request: PageRequest) =>
     unit === "items" ? request.offset : request.offset * request.limit;
+  /** An instance of the pin's instant (or a later one). */
+  const atPin = (instance?: WorkflowInstance) =>
+    instance !== undefined && ticksOf(instance.startedAt) >= pinTicks;
   const toStrict = () => {
     strict = true;
     position = older;
@@ -175,18 +171,33 @@ export async function* walkPages(
     return requests;
   }
 
+  /** Counts the instances older than the pin and takes the newest of them as the strict list's bound; their ids. */
+  function countOlder(instances: WorkflowInstance[]): string[] {
+    const ids: string[] = [];
+    let newest = -1n;
+    for (const { workflowId, startedAt } of instances) {
+      const ticks = ticksOf(startedAt);
+      if (ticks >= pinTicks) continue;
+      ids.push(workflowId);
+      if (ticks > newest) [newest, bound] = [ticks, startedAt];
+    }
+    older += ids.length;
+    return ids;
+  }
+
   /**
    * Reads `limit=2&offset=1` of a list nothing created later can enter (strictly older than the pin)
    * and judges it against the head of that list: page 1's older instances when page 1 was the last
-   * request (`recent`) and holds 2 of them, else a `limit=3` page read just before.
+   * request (`recent`) and holds 2 of them, else a `limit=3` page read just before; learns what it shows.
    */
-  async function checkUnit(first: string[], head: string[], recent: boolean): Promise<UnitEvidence> {
+  async function checkUnit(recent: boolean): Promise<void> {
     let on = bound;
+    let head = olderIds;
     if (on === undefined) {
       // The pin's instant is still open: the instant before it, unless the caller's filter starts at it.
       const before = pinTicks - 1n;
       if (startTimeFrom === undefined || ticksOf(startTimeFrom) <= before) on = formatTicks(before);
-      else [on, head] = [pin, first];
+      else [on, head] = [pin, firstIds];
     }
     let complete = false;
     if (head.length < 2 || !recent) {
@@ -194,7 +205,7 @@ export async function* walkPages(
       [head, complete] = [idsOf(page), page.length < 3];
     }
     const check = await fetchPage({ limit: 2, offset: 1, ...pinned(on) });
-    return judgeOffsetUnit(first, head, complete, idsOf(check));
+    learn(judgeOffsetUnit(firstIds, head, complete, idsOf(check)));
   }
 
   /** Takes what a check showed: the unit (adopted, or a mismatch thrown), or a server not to walk. */
@@ -219,15 +230,8 @@ export async function* walkPages(
     pin = to === undefined || laterOf(to, newest) === to ? newest : to;
     pinTicks = ticksOf(pin);
     version = options.version ?? first[0]?.version;
-    const olderIds: string[] = [];
-    let newestOlder = -1n;
-    for (const instance of first) {
-      const ticks = ticksOf(instance.startedAt);
-      if (ticks >= pinTicks) continue;
-      olderIds.push(instance.workflowId);
-      if (ticks > newestOlder) [newestOlder, bound] = [ticks, instance.startedAt];
-    }
-    older = olderIds.length;
+    firstIds = idsOf(first);
+    olderIds = countOlder(first);
     if (!older) {
       // All of page 1 shares one instant: does it hold more? (Limit 1 reads one position in either unit.)
       const more = await fetchPage({ limit: 1, offset: first.length, startTimeFrom: pin, ...pinned(pin) });
@@ -239,8 +243,8 @@ export async function* walkPages(
     }
     if (pageSize > 1 && !known.observed) {
       // Page 2 shows the unit for free when pages are assumed and page 1 closes its instant.
-      if (older && unit === "pages") probe = { first: idsOf(first), older: olderIds };
-      else learn(await checkUnit(idsOf(first), olderIds, true));
+      if (older && unit === "pages") probing = true;
+      else await checkUnit(true);
     }
     if (bound !== undefined && (unit === "items" || older % pageSize === 0)) toStrict();
     return true;
@@ -261,21 +265,15 @@ export async function* walkPages(
     const later = page.slice(lead).some((instance) => window.has(instance.workflowId));
     // Page 1 holds its instant whole, so an instance of that instant here was created since.
     const head = page[lead];
-    const newcomer = head !== undefined && ticksOf(head.startedAt) >= pinTicks;
+    const newcomer = atPin(head);
     if (!lead && !later && !newcomer) return "clean";
-    const check = probe;
-    probe = undefined;
-    if (check) {
+    if (probing) {
+      probing = false;
       // A server counting items starts this page at page 1's instance number `offset`; so does a list
       // pushed down by instances of the pin's instant, which the check page (strict list) ignores.
-      const start = check.first.indexOf(page[0]?.workflowId as string);
-      if (
-        start <= 0 ||
-        start === request.offset ||
-        later ||
-        page.some((i) => ticksOf(i.startedAt) >= pinTicks)
-      ) {
-        learn(await checkUnit(check.first, check.older, false));
+      const start = firstIds.indexOf(page[0]?.workflowId as string);
+      if (start <= 0 || start === request.offset || later || page.some(atPin)) {
+        await checkUnit(false);
         return "moved";
       }
     }
@@ -290,18 +288,13 @@ export async function* walkPages(
   function used(page: WorkflowInstance[], request: PageRequest, fresh: WorkflowInstance[]): void {
     position = startOf(request) + page.length;
     if (!strict) {
-      let newestOlder = -1n;
       // Every instance of the pin's instant is known once it is closed (a page starting with one is not used).
       if (bound !== undefined) older += fresh.length;
-      else
-        for (const instance of fresh) {
-          const ticks = ticksOf(instance.startedAt);
-          if (ticks >= pinTicks) continue;
-          older++;
-          if (ticks > newestOlder) [newestOlder, bound] = [ticks, instance.startedAt];
-        }
-      // The first instances older than the pin close its instant: in items the strict list costs nothing.
-      if (newestOlder >= 0n && unit === "items") toStrict();
+      else {
+        countOlder(fresh);
+        // The first instances older than the pin close its instant: in items the strict list costs nothing.
+        if (bound !== undefined && unit === "items") toStrict();
+      }
     }
     if (page.length === request.limit && !fresh.length) {
       // The strict list cannot have moved: the server did not advance. The loose one may, a few times.
@@ -347,8 +340,8 @@ export async function* walkPages(
         toStrict();
       }
       // Page 2 that did not move shows pages (limit 1 reads alike in both units).
-      if (probe && request.limit > 1) learn("pages");
-      probe = undefined;
+      if (probing && request.limit > 1) learn("pages");
+      probing = false;
       fresh = admit(page);
       used(page, request, fresh);
       last = page.length < request.limit;
@@ -359,7 +352,8 @@ export async function* walkPages(
 }
 
 interface Pending {
-  request: PageRequest;
+  /** The request, serialised (`requestAt` builds every request alike, so equal ones serialise alike). */
+  key: string;
   page: Promise<WorkflowInstance[]>;
 }
 
@@ -375,13 +369,7 @@ interface ReadAhead {
   cancel(): void;
 }
 
-const sameRequest = (a: PageRequest | undefined, b: PageRequest) =>
-  a !== undefined &&
-  a.limit === b.limit &&
-  a.offset === b.offset &&
-  a.startTimeTo === b.startTimeTo &&
-  a.startTimeFrom === b.startTimeFrom &&
-  a.version === b.version;
+const keyOf = (request: PageRequest) => JSON.stringify(request);
 
 function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | undefined): ReadAhead {
   const queue: Pending[] = [];
@@ -398,7 +386,7 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
 
   return {
     take(request) {
-      if (sameRequest(queue[0]?.request, request)) return (queue.shift() as Pending).page;
+      if (queue[0]?.key === keyOf(request)) return (queue.shift() as Pending).page;
       drop();
       return fetchPage(request);
     },
@@ -408,7 +396,7 @@ function readAhead(fetchPage: PageFetcher, depth: number, signal: AbortSignal | 
         const page = fetchPage(request, controller.signal);
         // Handled now, rethrown when the walk takes it: no unhandled rejection if it never does.
         page.catch(() => {});
-        queue.push({ request, page });
+        queue.push({ key: keyOf(request), page });
       }
     },
     discard: drop,

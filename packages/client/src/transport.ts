@@ -1,7 +1,6 @@
 import {
   type AttemptReport,
   parseRetryAfter,
-  type RequestSummary,
   WorkflowsAbortError,
   WorkflowsConnectionError,
   WorkflowsTimeoutError,
@@ -21,13 +20,8 @@ export interface Exchange extends Omit<AttemptReport, "now"> {
 /** The `fetch` openapi-fetch calls: one request in, the final response out (retries inside). */
 export type TransportFetch = (request: Request) => Promise<Response>;
 
-export interface Transport {
-  /** A fetch whose attempts follow `limits`; `record` learns how each request ended. */
-  fetch(limits: AttemptLimits, record?: (exchange: Exchange) => void): TransportFetch;
-}
-
-/** One attempt's response with its body read, or why it failed. */
-type Attempt = { response: Response; body: string } | { timedOut: boolean; cause: unknown };
+/** A fetch whose attempts follow `limits`; `record` learns how each request ended. */
+export type Transport = (limits: AttemptLimits, record?: (exchange: Exchange) => void) => TransportFetch;
 
 // The call is a safe GET: rate limits and server faults are worth another try, client errors are not.
 const isRetryable = (status: number) => status === 429 || status >= 500;
@@ -39,41 +33,29 @@ const isRetryable = (status: number) => status === 429 || status >= 500;
  */
 export function createTransport(options: TransportOptions): Transport {
   const authorization = `Bearer ${options.apiKey}`;
-  const { clock } = options;
+  const { clock, fetch: custom } = options;
   const platformFetch = globalThis.fetch;
-  const custom = options.fetch;
   // A caller's fetch gets the final Request. The platform's builds one from (request, init) anyway.
   const send = custom
     ? (request: Request, init: RequestInit) => custom(new Request(request, init))
     : (request: Request, init: RequestInit) => platformFetch(request, init);
 
-  /** Calls `onTime` after `ms` on the clock, or `onAbort` when `signal` fires; returns what cancels both. */
+  /** Calls `onTime` after `ms` on the clock, or `onAbort` when `signal` fires, once; returns what cancels both. */
   function arm(signal: AbortSignal, ms: number, onTime: () => void, onAbort: () => void): () => void {
-    const timer = clock.setTimeout(onTime, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-    return () => {
+    const disarm = () => {
       clock.clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", abort);
     };
-  }
-
-  /** Resolves after `ms` on the clock, or rejects with WorkflowsAbortError as soon as `signal` fires. */
-  function sleep(ms: number, signal: AbortSignal, summary: RequestSummary): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(new WorkflowsAbortError(summary, signal.reason));
-      const disarm = arm(
-        signal,
-        ms,
-        () => {
-          disarm();
-          resolve();
-        },
-        () => {
-          disarm();
-          reject(new WorkflowsAbortError(summary, signal.reason));
-        },
-      );
-    });
+    const abort = () => {
+      disarm();
+      onAbort();
+    };
+    const timer = clock.setTimeout(() => {
+      disarm();
+      onTime();
+    }, ms);
+    signal.addEventListener("abort", abort, { once: true });
+    return disarm;
   }
 
   /** Step `n` waits between half and all of min(max, base·2ⁿ). */
@@ -82,74 +64,67 @@ export function createTransport(options: TransportOptions): Transport {
     return ceiling / 2 + (options.random() * ceiling) / 2;
   }
 
-  async function attempt(request: Request, timeoutMs: number, summary: RequestSummary): Promise<Attempt> {
-    const signal = request.signal;
-    // One controller for the caller's signal and the timeout (AbortSignal.any costs tens of µs a call).
-    const controller = new AbortController();
-    let timedOut = false;
-    const disarm = arm(
-      signal,
-      timeoutMs,
-      () => {
-        timedOut = true;
-        controller.abort();
-      },
-      () => controller.abort(signal.reason),
-    );
-    try {
-      const headers = new Headers(request.headers);
-      headers.set("authorization", authorization);
-      const response = await send(request, { headers, signal: controller.signal });
-      return { response, body: await response.text() };
-    } catch (cause) {
-      if (signal.aborted) throw new WorkflowsAbortError(summary, signal.reason);
-      return { timedOut, cause };
-    } finally {
-      disarm();
-    }
-  }
-
-  async function exchange(
-    request: Request,
-    limits: AttemptLimits,
-  ): Promise<Exchange & { response: Response }> {
+  return (limits, record) => async (request) => {
     const summary = { method: request.method, url: request.url };
-    const signal = request.signal;
+    const { signal } = request;
+    const aborted = () => new WorkflowsAbortError(summary, signal.reason);
+    /** Resolves after `ms` on the clock, or rejects with WorkflowsAbortError as soon as `signal` fires. */
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) reject(aborted());
+        else arm(signal, ms, resolve, () => reject(aborted()));
+      });
     for (let attempts = 1; ; attempts++) {
-      if (signal.aborted) throw new WorkflowsAbortError(summary, signal.reason);
-      const result = await attempt(request, limits.timeoutMs, summary);
+      if (signal.aborted) throw aborted();
       const canRetry = attempts <= limits.maxRetries;
-      if ("cause" in result) {
+      // One controller for the caller's signal and the timeout (AbortSignal.any costs tens of µs a call).
+      const controller = new AbortController();
+      let timedOut = false;
+      const disarm = arm(
+        signal,
+        limits.timeoutMs,
+        () => {
+          timedOut = true;
+          controller.abort();
+        },
+        () => controller.abort(signal.reason),
+      );
+      let outcome: { response: Response; body: string } | { cause: unknown };
+      try {
+        const headers = new Headers(request.headers);
+        headers.set("authorization", authorization);
+        const response = await send(request, { headers, signal: controller.signal });
+        outcome = { response, body: await response.text() };
+      } catch (cause) {
+        outcome = { cause };
+      } finally {
+        disarm();
+      }
+      if ("cause" in outcome) {
+        const { cause } = outcome;
+        if (signal.aborted) throw aborted();
         if (canRetry) {
-          await sleep(backoff(attempts - 1), signal, summary);
+          await sleep(backoff(attempts - 1));
           continue;
         }
-        const { timedOut, cause } = result;
         if (timedOut) throw new WorkflowsTimeoutError(summary, limits.timeoutMs, attempts);
         const reason = cause instanceof Error ? describeNetworkError(cause) : String(cause);
         throw new WorkflowsConnectionError(summary, reason, attempts, { cause });
       }
+      const { response, body } = outcome;
       let retryAfterExceeded = false;
-      if (canRetry && isRetryable(result.response.status)) {
-        const retryAfter = parseRetryAfter(result.response.headers.get("retry-after"), clock.now());
+      if (canRetry && isRetryable(response.status)) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), clock.now());
         // A wait longer than the cap is the caller's decision: surface the error with retryAfterMs.
         retryAfterExceeded = retryAfter !== undefined && retryAfter > options.maxRetryAfterMs;
         if (!retryAfterExceeded) {
-          await sleep(retryAfter ?? backoff(attempts - 1), signal, summary);
+          await sleep(retryAfter ?? backoff(attempts - 1));
           continue;
         }
       }
-      const response = replay(result.response, result.body, summary.url);
-      return { response, url: summary.url, attempts, retryAfterExceeded };
+      record?.({ url: summary.url, attempts, retryAfterExceeded });
+      return replay(response, body, summary.url);
     }
-  }
-
-  return {
-    fetch: (limits, record) => async (request) => {
-      const done = await exchange(request, limits);
-      record?.(done);
-      return done.response;
-    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { type ListWorkflowInstancesParams, listWorkflowInstancesParameters } from "@workflows-kit/types";
 import { InvalidParameterError } from "./errors.js";
+import { checkOption } from "./options.js";
 
 /** A date filter: a `Date` (sent with millisecond precision) or an ISO 8601 string (sent unchanged). */
 export type DateInput = Date | string;
@@ -75,7 +76,7 @@ export function toWire(params: ListWorkflowInstancesInput): ListWorkflowInstance
   for (const name of ["accountId", "definitionId"] as const) {
     // "." and ".." are dot-segments: URL parsers remove them, even percent-encoded.
     if (params[name] === "." || params[name] === "..") {
-      throw new InvalidParameterError(name, params[name], "cannot be a dot-segment ('.' or '..')");
+      throw new InvalidParameterError(name, params[name], "cannot be '.' or '..'");
     }
   }
   const wire: Record<string, unknown> = {};
@@ -96,11 +97,8 @@ export function toWalk(params: IterateWorkflowInstancesInput): WalkInput {
     prefetch = 0,
     ...filters
   } = params ?? ({} as IterateWorkflowInstancesInput);
-  if (!(maxItems === Infinity || (Number.isInteger(maxItems) && maxItems >= 0))) {
-    throw new InvalidParameterError("maxItems", maxItems, "must be an integer >= 0");
-  }
-  if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 16) {
-    throw new InvalidParameterError("prefetch", prefetch, "must be an integer from 0 to 16");
-  }
+  // Infinity, the default, is no cap.
+  if (maxItems !== Infinity) checkOption("maxItems", maxItems, 0, { type: "integer", minimum: 0 });
+  checkOption("prefetch", prefetch, 0, { type: "integer", minimum: 0, maximum: 16 });
   return { filters: toWire(filters), pageSize, maxItems, prefetch };
 }

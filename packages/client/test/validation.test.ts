@@ -88,9 +88,7 @@ describe("invalid parameters are rejected before any request", () => {
       expect(invalid.value).toBe(
         "value" in expected ? expected.value : merged[parameter as keyof typeof merged],
       );
-      expect(invalid.message).toBe(
-        `Invalid parameter \`${parameter}\`: ${invalid.reason} (got ${describeValue(invalid.value)}).`,
-      );
+      expect(invalid.message).toBe(`${parameter} ${invalid.reason} (got ${describeValue(invalid.value)})`);
       expect(observed.requests).toHaveLength(0);
     },
   );
@@ -104,9 +102,7 @@ describe("invalid parameters are rejected before any request", () => {
     ]) {
       const error = (await rejectionOf(call)) as InvalidParameterError;
       expect(error.value).toBe(date);
-      expect(error.message).toBe(
-        "Invalid parameter `startTimeTo`: is an invalid Date (got Date(Invalid Date)).",
-      );
+      expect(error.message).toBe("startTimeTo is an invalid Date (got Date(Invalid Date))");
     }
   });
 
@@ -191,9 +187,7 @@ describe("createWorkflowsClient", () => {
       parameter: "apiKey",
       value: "<redacted>",
     });
-    expect(invalid.message).toBe(
-      'Invalid parameter `apiKey`: must be a non-empty string of visible ASCII (got "<redacted>").',
-    );
+    expect(invalid.message).toBe('apiKey must be a non-empty string of visible ASCII (got "<redacted>")');
     expect(`${invalid.message}${invalid.stack}${JSON.stringify(invalid)}`).not.toContain("SECRET");
   });
 

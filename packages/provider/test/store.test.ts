@@ -172,14 +172,14 @@ describe("checks, in the API's order: key (401), parameters (400), definition (4
       request("startTimeFrom=yesterday"),
       400,
       1000,
-      "Invalid startTimeFrom: must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59).",
+      "Invalid startTimeFrom: must be an ISO 8601 date-time like 2021-06-30T03:20:39.3857479Z.",
     ],
     [
       "startTimeFrom after startTimeTo",
       request("startTimeFrom=2021-07-01T00:00:00Z&startTimeTo=2021-06-30T00:00:00Z"),
       400,
       1000,
-      "Invalid startTimeFrom: must not be later than startTimeTo (2021-06-30T00:00:00Z).",
+      "Invalid startTimeFrom: must not be after startTimeTo (2021-06-30T00:00:00Z).",
     ],
     [
       "an unknown definition",

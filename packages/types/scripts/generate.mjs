@@ -72,7 +72,11 @@ export async function render(specFile = specPath) {
     let offsetUnit;
     for (const raw of op.parameters ?? []) {
       const p = resolve(raw);
-      parameters[p.name] = { in: p.in, required: p.required === true, schema: constraintsOf(p.schema) };
+      // Only what the client and the provider read: `required` when it is true, and the schema.
+      parameters[p.name] = {
+        ...(p.required === true ? { required: true } : {}),
+        schema: constraintsOf(p.schema),
+      };
       if (p["x-offset-unit"]) offsetUnit = p["x-offset-unit"];
     }
     if (offsetUnit !== "items" && offsetUnit !== "pages") {
@@ -94,7 +98,7 @@ export async function render(specFile = specPath) {
       "/** Every `WorkflowStatus` value, in spec order. */",
       `export const workflowStatuses = ${lit(statuses)};`,
       "",
-      `/** Location, requiredness and schema constraints of every parameter of \`${OPERATION_ID}\`. */`,
+      `/** Requiredness (only when required) and schema constraints of every parameter of \`${OPERATION_ID}\`. */`,
       `export const listWorkflowInstancesParameters = ${lit(parameters)};`,
       "",
     ].join("\n");

@@ -1,36 +1,38 @@
 import { listWorkflowInstancesParameters } from "./generated/constraints.js";
-import { toTicks } from "./timestamps.js";
+import { compareTimestamps, toTicks } from "./timestamps.js";
 
 /** A parameter of `listWorkflowInstances`, as the spec names it. */
 export type ParameterName = keyof typeof listWorkflowInstancesParameters;
 
-interface SchemaConstraints {
+/** The JSON Schema keywords `schemaViolation` reads (the spec's, and the client's option rules). */
+export interface SchemaConstraints {
   type?: string;
   format?: string;
   pattern?: string;
   enum?: readonly unknown[];
-  minimum?: number;
-  maximum?: number;
+  minimum?: number | undefined;
+  maximum?: number | undefined;
   minLength?: number;
 }
 
-/** Every parameter name of `listWorkflowInstances`, in spec order. */
-/** The date-time rules in words, with an example: never the raw pattern. */
-const DATE_TIME =
-  "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59)";
+/** The date-time rules by example (7 digits at most, an offset within ±23:59): never the raw pattern. */
+const DATE_TIME = "must be an ISO 8601 date-time like 2021-06-30T03:20:39.3857479Z";
 
+/** Every parameter name of `listWorkflowInstances`, in spec order. */
 export const parameterNames = Object.keys(listWorkflowInstancesParameters) as ParameterName[];
 
 /** What is wrong with `value` under the schema constraints of the spec, or undefined when nothing is. */
 export function schemaViolation(value: unknown, schema: SchemaConstraints): string | undefined {
-  const { minimum: min, maximum: max, pattern, format } = schema;
-  if (schema.type === "integer") {
+  const { type, minimum: min, maximum: max, pattern, format } = schema;
+  if (type === "integer" || type === "number") {
     // A comparison with a missing bound is false: it bounds nothing.
     const n = value as number;
-    if (Number.isInteger(n) && !(n < (min as number)) && !(n > (max as number))) return undefined;
-    return `must be an integer${max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` >= ${min}` : ""}`;
+    const kind = type === "integer" ? Number.isInteger(n) : typeof n === "number" && !Number.isNaN(n);
+    if (kind && !(n < (min as number)) && !(n > (max as number))) return undefined;
+    const range = max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` >= ${min}` : "";
+    return `must be ${type === "integer" ? "an integer" : "a number"}${range}`;
   }
-  if (schema.type !== "string") return undefined;
+  if (type !== "string") return undefined;
   if (typeof value !== "string") return "must be a string";
   if (value.length < (schema.minLength ?? 0)) return "must not be empty";
   if (schema.enum && !schema.enum.includes(value)) return `must be one of ${schema.enum.join(", ")}`;
@@ -65,24 +67,22 @@ export function checkListWorkflowInstancesParameters(
     if (!Object.hasOwn(listWorkflowInstancesParameters, name) && params[name] !== undefined) {
       return {
         parameter: name,
-        reason: `is not a parameter of listWorkflowInstances (known: ${parameterNames.join(", ")})`,
+        reason: `is not a parameter (known: ${parameterNames.join(", ")})`,
       };
     }
   }
   for (const name of parameterNames) {
-    const { required, schema } = listWorkflowInstancesParameters[name];
+    const { required, schema }: { required?: true; schema: SchemaConstraints } =
+      listWorkflowInstancesParameters[name];
     const value = params[name];
     const reason =
-      value === undefined
-        ? required
-          ? "is required"
-          : undefined
-        : schemaViolation(value, schema as SchemaConstraints);
+      value === undefined ? (required ? "is required" : undefined) : schemaViolation(value, schema);
     if (reason) return { parameter: name, reason };
   }
   const { startTimeFrom: from, startTimeTo: to } = params;
-  if (typeof from === "string" && typeof to === "string" && (toTicks(from) ?? 0n) > (toTicks(to) ?? 0n)) {
-    return { parameter: "startTimeFrom", reason: `must not be later than startTimeTo (${to})` };
+  // Both are valid date-times by now.
+  if (typeof from === "string" && typeof to === "string" && compareTimestamps(from, to) > 0) {
+    return { parameter: "startTimeFrom", reason: `must not be after startTimeTo (${to})` };
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ export {
   type ParameterName,
   type ParameterProblem,
   parameterNames,
+  type SchemaConstraints,
   schemaViolation,
 } from "./check.js";
 export {

@@ -74,9 +74,8 @@ describe("checkListWorkflowInstancesParameters", () => {
   });
 });
 
-describe("date-time messages: the expected shape in words, with an example, never the raw pattern", () => {
-  const shape =
-    "must be an ISO 8601 date-time such as 2021-06-30T03:20:39.3857479Z (a UTC offset within ±23:59)";
+describe("date-time messages: the expected shape by example, never the raw pattern", () => {
+  const shape = "must be an ISO 8601 date-time like 2021-06-30T03:20:39.3857479Z";
   it.each([
     ["yesterday", shape],
     ["2021-06-30T00:00:00", shape],

@@ -23,10 +23,9 @@ export const workflowStatuses = [
   "Terminated"
 ] as const;
 
-/** Location, requiredness and schema constraints of every parameter of `listWorkflowInstances`. */
+/** Requiredness (only when required) and schema constraints of every parameter of `listWorkflowInstances`. */
 export const listWorkflowInstancesParameters = {
   "accountId": {
-    "in": "path",
     "required": true,
     "schema": {
       "type": "string",
@@ -34,7 +33,6 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "definitionId": {
-    "in": "path",
     "required": true,
     "schema": {
       "type": "string",
@@ -43,8 +41,6 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "limit": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "integer",
       "minimum": 1,
@@ -53,8 +49,6 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "offset": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "integer",
       "minimum": 0,
@@ -62,16 +56,12 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "version": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "integer",
       "minimum": 1
     }
   },
   "status": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "string",
       "enum": [
@@ -83,8 +73,6 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "startTimeFrom": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "string",
       "format": "date-time",
@@ -92,8 +80,6 @@ export const listWorkflowInstancesParameters = {
     }
   },
   "startTimeTo": {
-    "in": "query",
-    "required": false,
     "schema": {
       "type": "string",
       "format": "date-time",
