@@ -125,8 +125,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
       }
       config = parsed;
       log = jsonLogger(io.stderr, clock, config.verbose);
-      // Every setting is checked before the first side effect (the checkpoint's first write); the
-      // `started` line comes after, so a failure here is the plain line below and nothing else.
+      // Checks every setting before the first side effect, so a mistake is the plain line below and nothing else.
       monitor = await start(config, io, log, stdout);
     } catch (error) {
       const [code, message] = startupFailure(error);
