@@ -23,6 +23,14 @@ import {
   virtualClock,
 } from "./support/monitor.js";
 
+/** One `--once` run of a setup's monitor: a poll, then the checkpoint written. */
+async function pollAndSave(s: Setup) {
+  const monitor = await monitorOf(s);
+  await monitor.pollOnce();
+  await monitor.save();
+  return monitor;
+}
+
 /** Minutes before the virtual clock's start (2021-07-01T00:00:00Z), as the API writes them. */
 const ago = (minutes: number, fraction = "1234567") =>
   `${new Date(START - minutes * 60_000).toISOString().slice(0, 19)}.${fraction}Z`;
@@ -144,9 +152,7 @@ describe("restarts (the checkpoint)", () => {
     const running = instance(ago(15), "Runnable");
     const api = createApi({ [DEFINITION]: [done, running] });
     const first = setup({ api });
-    const before = await monitorOf(first);
-    await before.pollOnce();
-    await before.save();
+    await pollAndSave(first);
     expect(first.sink.ids).toEqual([done.workflowId]);
 
     // Stopped for 10 minutes; meanwhile `running` terminates and a new one starts and terminates.
@@ -260,14 +266,11 @@ describe("a longer lookback on an existing checkpoint", () => {
     const recent = instance(ago(10));
     const api = createApi({ [DEFINITION]: [recent, older] });
     const short = setup({ api });
-    const first = await monitorOf(short);
-    await first.pollOnce();
-    await first.save();
+    await pollAndSave(short);
     expect(short.sink.ids).toEqual([recent.workflowId]);
 
     const long = setup({ api, checkpoint: short.store, clock: short.clock, lookbackMs: 2 * HOUR });
-    const second = await monitorOf(long);
-    await second.pollOnce();
+    await pollAndSave(long);
     expect(long.api.queries().at(-1)?.startTimeFrom).toBe("2021-06-30T22:00:00.000Z");
     expect(long.sink.ids).toEqual([older.workflowId]);
     expect(long.logs.filter((l) => l.level === "warn")).toEqual([]);
