@@ -7,10 +7,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startProvider } from "@workflows-kit/provider";
+import { DEMO_API_KEY, startProvider } from "@workflows-kit/provider";
 
-/** The demo provider's key: not a secret, so the echoed commands carry it. */
-const DEMO_KEY = "local-demo-key";
 /** The data set `pnpm provider` serves by default (`--seed`), and its port. */
 const DEMO_SEED = 1;
 const PROVIDER_PORT = 4011;
@@ -31,7 +29,7 @@ const word = (text) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceA
  * @param {string} baseUrl
  */
 function commandLine(args, baseUrl) {
-  return [`WORKFLOWS_BASE_URL=${baseUrl}`, `WORKFLOWS_API_KEY=${DEMO_KEY}`, "node", binFromRoot, ...args]
+  return [`WORKFLOWS_BASE_URL=${baseUrl}`, `WORKFLOWS_API_KEY=${DEMO_API_KEY}`, "node", binFromRoot, ...args]
     .map(word)
     .join(" ");
 }
@@ -44,7 +42,7 @@ function commandLine(args, baseUrl) {
 function workflows(args, baseUrl) {
   console.log(`\n$ ${commandLine(args, baseUrl)}`);
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, WORKFLOWS_BASE_URL: baseUrl, WORKFLOWS_API_KEY: DEMO_KEY },
+    env: { ...process.env, WORKFLOWS_BASE_URL: baseUrl, WORKFLOWS_API_KEY: DEMO_API_KEY },
     stdio: ["ignore", "inherit", "inherit"],
   });
   return /** @type {Promise<void>} */ (
@@ -72,13 +70,14 @@ function nextSteps(ids) {
       ["list", ...ids, "--status", "Terminated", "--limit", "5"],
       ["summary", ...ids, "--format", "json"],
       ["list", ...ids, "--all", "--max", "20", "--format", "csv"],
+      ["probe", ...ids],
     ].map((args) => `  ${commandLine(args, url)}`),
     `(--help for every flag; ${binFromRoot} is the \`workflows\` bin of @workflows-kit/cli)`,
   ].join("\n");
 }
 
-// The provider accepts this key only, so the probe's bad-key check sees a real 401.
-const provider = await startProvider({ seed: DEMO_SEED, apiKeys: [DEMO_KEY] });
+// The provider accepts this key only, as `pnpm provider` does, so the probe's bad-key check sees a real 401.
+const provider = await startProvider({ seed: DEMO_SEED, apiKeys: [DEMO_API_KEY] });
 /** @type {string[]} */
 let ids;
 try {

@@ -96,20 +96,31 @@ function webhookUrl(source: string, text: string): string {
   return text;
 }
 
-/** Flags and environment to a config; `undefined` for `--help`. Throws UsageError naming the flag. */
+/**
+ * Flags and environment to a config; `"help"` for `--help`, `"version"` for `--version` (or `-V`)
+ * alone. Throws UsageError naming the flag.
+ */
 export function parseConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): MonitorConfig | undefined {
+): MonitorConfig | "help" | "version" {
+  // Alone, as `workflows --version`; with other flags, `--version N` is the definition version.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return "version";
   let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>["values"];
   try {
     values = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     if (!code?.startsWith("ERR_PARSE_ARGS")) throw error;
+    if (message.startsWith("Option '--version <value>' argument missing")) {
+      throw new UsageError(
+        "--version",
+        "needs a definition version N here (alone, --version prints the version of workflows-monitor)",
+      );
+    }
     throw new UsageError(undefined, message.split(". ")[0] ?? message);
   }
-  if (values.help) return undefined;
+  if (values.help) return "help";
   if (values.account === undefined) throw new UsageError("--account", "is required");
   if (!values.definition?.length)
     throw new UsageError("--definition", "is required (repeat it to watch several)");

@@ -1,4 +1,7 @@
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { close, fsync, openSync, rmSync, writeFile } from "node:fs";
+import { readdir, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { compareTimestamps, toTicks } from "@workflows-kit/client";
 import { CheckpointError } from "./errors.js";
 
@@ -10,11 +13,12 @@ export interface DefinitionState {
   accountId: string;
   definitionId: string;
   /**
-   * The `startTimeFrom` of the last poll: the start of the look-back window. It only moves forward,
-   * so an id dropped from `reported` (started before it) can never come back as a repeat.
+   * The earliest start a poll's window may have: ids reported that started before it may have been
+   * forgotten, so looking further back could report them again. It only moves forward, when ids are
+   * forgotten; undefined while none was, so a longer look-back takes full effect.
    */
   windowFrom: string | undefined;
-  /** Instances already reported that are still in the window: workflowId → startedAt. */
+  /** Instances reported that started at or after `windowFrom` and in the last window: workflowId → startedAt. */
   reported: Map<string, string>;
 }
 
@@ -99,17 +103,21 @@ export function laterWindow(a: string | undefined, b: string): string {
 }
 
 /**
- * Keeps the checkpoint bounded: forgets ids that started before the window (the API will not return
- * them again), then, past `maxReported`, the oldest ones, moving the window start up to the oldest
- * id kept so that none it forgot can come back. Returns that new start when it had to move it.
+ * Keeps the checkpoint bounded after a poll whose window started at `from`: forgets ids that started
+ * before it (that poll did not return them), then, past `maxReported`, the oldest ones. Either way
+ * `windowFrom` moves up past every id forgotten, so none can come back; returns the new start when
+ * the cap moved it.
  */
-export function trim(state: DefinitionState, maxReported: number): string | undefined {
-  const from = state.windowFrom === undefined ? undefined : toTicks(state.windowFrom);
-  if (from !== undefined) {
-    for (const [id, startedAt] of state.reported) {
-      if ((toTicks(startedAt) ?? 0n) < from) state.reported.delete(id);
+export function trim(state: DefinitionState, maxReported: number, from: string): string | undefined {
+  const fromTicks = toTicks(from) ?? 0n;
+  let forgot = false;
+  for (const [id, startedAt] of state.reported) {
+    if ((toTicks(startedAt) ?? 0n) < fromTicks) {
+      state.reported.delete(id);
+      forgot = true;
     }
   }
+  if (forgot) state.windowFrom = laterWindow(state.windowFrom, from);
   if (state.reported.size <= maxReported) return undefined;
   const newestFirst = [...state.reported].sort(([, a], [, b]) => compareTimestamps(b, a));
   const cutoff = (newestFirst[maxReported - 1] as [string, string])[1];
@@ -138,11 +146,61 @@ export function memoryCheckpointStore(
   };
 }
 
+/** Temporary checkpoint files being written by this process. */
+const writing = new Set<string>();
+let removedOnExit = false;
+
+/** Removes `file` if the process exits before it is renamed: a second Ctrl-C exits at once, mid-write. */
+function removeOnExit(file: string): void {
+  if (!removedOnExit) {
+    removedOnExit = true;
+    process.on("exit", () => {
+      for (const pending of writing) {
+        try {
+          rmSync(pending, { force: true });
+        } catch {
+          // Exiting all the same: nothing more can be done.
+        }
+      }
+    });
+  }
+  writing.add(file);
+}
+
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes `FILE.<pid>.tmp` files beside `path` left by a process that no longer exists (SIGKILL, power loss). */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith(".tmp") ? name.slice(prefix.length, -4) : "";
+    if (/^\d+$/.test(pid) && Number(pid) !== process.pid && !alive(Number(pid))) {
+      await rm(join(dirname(path), name), { force: true }).catch(() => {});
+    }
+  }
+}
+
+const writeFd = promisify(writeFile);
+const fsyncFd = promisify(fsync);
+const closeFd = promisify(close);
+
 /**
  * The checkpoint as a JSON file, replaced atomically: written to a temporary file next to it,
  * flushed to disk, then renamed over it, so a crash leaves the old file or the new one, never half.
+ * The temporary file is never left behind: removed when a write fails, when the process exits
+ * mid-write, and, at the first save, when a process that no longer exists left one.
  */
 export function fileCheckpointStore(path: string): CheckpointStore {
+  let swept = false;
   return {
     async load() {
       let text: string;
@@ -156,18 +214,26 @@ export function fileCheckpointStore(path: string): CheckpointStore {
     },
     async save(checkpoint, savedAt) {
       const temporary = `${path}.${process.pid}.tmp`;
+      removeOnExit(temporary);
       try {
-        const handle = await open(temporary, "w", 0o600);
+        // Created synchronously: an exit that comes later finds it (an open still in flight would create it after).
+        const fd = openSync(temporary, "w", 0o600);
         try {
-          await handle.writeFile(serializeCheckpoint(checkpoint, savedAt));
-          await handle.sync();
+          await writeFd(fd, serializeCheckpoint(checkpoint, savedAt));
+          await fsyncFd(fd);
         } finally {
-          await handle.close();
+          await closeFd(fd);
         }
         await rename(temporary, path);
       } catch (error) {
         await rm(temporary, { force: true });
         throw new CheckpointError(path, `cannot be written (${(error as Error).message})`, { cause: error });
+      } finally {
+        writing.delete(temporary);
+      }
+      if (!swept) {
+        swept = true;
+        await removeStaleTemporaries(path);
       }
     },
   };

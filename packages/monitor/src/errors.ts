@@ -77,6 +77,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   definitionId: "--definition",
   version: "--version",
   pageSize: "--page-size",
+  startTimeFrom: "--lookback",
   apiKey: "WORKFLOWS_API_KEY",
   baseUrl: "WORKFLOWS_BASE_URL",
   maxRetries: "WORKFLOWS_MAX_RETRIES",

@@ -25,6 +25,7 @@ State and delivery:
   --max-backoff D         longest wait between polls after failures (default ${DEFAULTS.maxBackoff})
   --verbose               also log every poll cycle on stderr
   -h, --help              this help
+  -V, --version           alone: the version of workflows-monitor
 
   D is a whole number with a unit: 500ms, 30s, 5m, 24h, 7d.
 

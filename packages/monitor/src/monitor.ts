@@ -1,5 +1,7 @@
 import {
   compareTimestamps,
+  createWorkflowsClient,
+  type IterateWorkflowInstancesInput,
   RateLimitError,
   type WorkflowInstance,
   type WorkflowsClient,
@@ -75,7 +77,30 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const byStart = (a: WorkflowInstance, b: WorkflowInstance) =>
   compareTimestamps(a.startedAt, b.startedAt) || a.workflowId.localeCompare(b.workflowId);
 
-/** Loads the checkpoint and returns a monitor ready to poll. */
+/** Definitions worth keeping in the checkpoint: one never polled (or refused by the server) holds nothing. */
+const remembers = (d: DefinitionState) => d.windowFrom !== undefined || d.reported.size > 0;
+
+/**
+ * Checks what every poll will send with the client's own checks, sending nothing: the walk runs on a
+ * client whose fetch answers an empty page in-process. Rejects with the client's InvalidParameterError.
+ */
+async function checkParameters(queries: readonly IterateWorkflowInstancesInput[]): Promise<void> {
+  const offline = createWorkflowsClient({
+    apiKey: "offline-check",
+    fetch: async () => Response.json([]),
+    maxRetries: 0,
+  });
+  for (const query of queries) {
+    for await (const _ of offline.iterateWorkflowInstancePages(query)) {
+      // An empty page: nothing to see, only the checks that ran before it.
+    }
+  }
+}
+
+/**
+ * Checks the parameters every poll will send (the client's checks against the spec, nothing sent),
+ * then loads the checkpoint and returns a monitor ready to poll. Rejects before any side effect.
+ */
 export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -84,6 +109,18 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
   const maxReported = options.maxReported ?? 10_000;
   const maxBackoffMs = Math.max(options.maxBackoffMs ?? 600_000, options.intervalMs);
   const { client, accountId } = options;
+
+  /** What a poll asks for: the Terminated instances of a definition started from `startTimeFrom` on. */
+  const query = (definitionId: string, startTimeFrom: string): IterateWorkflowInstancesInput => ({
+    accountId,
+    definitionId,
+    status: "Terminated",
+    startTimeFrom,
+    pageSize,
+    ...(options.version === undefined ? {} : { version: options.version }),
+  });
+  const firstFrom = iso(clock.now() - options.lookbackMs);
+  await checkParameters(options.definitionIds.map((id) => query(id, firstFrom)));
 
   const loaded = await options.checkpoint.load();
   // Definitions no longer watched stay in the file untouched: watching them again must not repeat alerts.
@@ -101,19 +138,18 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
   let failedCycles = 0;
   /** Where the next cycle starts: a definition skipped after a 429 goes first next time. */
   let first = 0;
+  /** Definitions polled at least once: the first poll of each says if the checkpoint holds its window back. */
+  const polled = new Set<DefinitionState>();
 
-  /** The walk over the window; collects instances terminated and not reported yet. */
-  async function collect(state: DefinitionState, found: WorkflowInstance[], signal: AbortSignal | undefined) {
-    const startTimeFrom = state.windowFrom as string;
+  /** The walk over the window from `startTimeFrom`; collects instances terminated and not reported yet. */
+  async function collect(
+    state: DefinitionState,
+    startTimeFrom: string,
+    found: WorkflowInstance[],
+    signal: AbortSignal | undefined,
+  ) {
     const pages = client.iterateWorkflowInstancePages(
-      {
-        accountId,
-        definitionId: state.definitionId,
-        status: "Terminated",
-        startTimeFrom,
-        pageSize,
-        ...(options.version === undefined ? {} : { version: options.version }),
-      },
+      query(state.definitionId, startTimeFrom),
       signal ? { signal } : {},
     );
     for await (const page of pages) {
@@ -143,16 +179,21 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
 
   async function pollOnce(signal?: AbortSignal): Promise<PollResult> {
     const result: PollResult = { alerts: [], failures: [], nextPollInMs: options.intervalMs };
-    const windowStart = iso(clock.now() - options.lookbackMs);
+    const lookbackFrom = iso(clock.now() - options.lookbackMs);
     let retryAfterMs = 0;
     const order = [...watched.slice(first), ...watched.slice(0, first)];
     first = 0;
     for (const [index, state] of order.entries()) {
-      state.windowFrom = laterWindow(state.windowFrom, windowStart);
+      // Never before what the checkpoint may have forgotten: those ids would be reported again.
+      const from = laterWindow(state.windowFrom, lookbackFrom);
+      if (!polled.has(state) && from !== lookbackFrom) {
+        log("warn", "lookback_limited", { definitionId: state.definitionId, windowFrom: from, lookbackFrom });
+      }
+      polled.add(state);
       const found: WorkflowInstance[] = [];
       let failure: unknown;
       try {
-        await collect(state, found, signal);
+        await collect(state, from, found, signal);
       } catch (error) {
         if (signal?.aborted || classify(error).kind !== "transient") throw error;
         failure = error;
@@ -166,7 +207,7 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
         log("warn", "delivery_failed", { definitionId: state.definitionId, ...errorFields(error) });
         break; // the sink is down: the rest waits for the next cycle
       } finally {
-        const shrunk = trim(state, maxReported);
+        const shrunk = trim(state, maxReported, from);
         if (shrunk !== undefined) {
           log("warn", "window_shrunk", { definitionId: state.definitionId, windowFrom: shrunk, maxReported });
         }
@@ -194,7 +235,7 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
     return result;
   }
 
-  const snapshot = (): Checkpoint => ({ definitions: [...watched, ...others] });
+  const snapshot = (): Checkpoint => ({ definitions: [...watched.filter(remembers), ...others] });
   const save = () => options.checkpoint.save(snapshot(), iso(clock.now()));
 
   async function run(signal?: AbortSignal): Promise<void> {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { createWorkflowsClient, InvalidParameterError } from "@workflows-kit/client";
 import { type AlertSink, ndjsonSink, OutputError } from "./alert.js";
@@ -30,6 +31,12 @@ export interface RunIO {
 
 /** An empty variable counts as unset: shells make it easy to export one by accident. */
 const setting = (env: RunIO["env"], name: string) => (env[name] === "" ? undefined : env[name]);
+
+/** `workflows-monitor --version`: this package's version, read when asked. */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  return `${(manifest as { version: string }).version}\n`;
+}
 
 /** A startup failure, as one plain line (a person is reading); the key is never part of one. */
 function startupFailure(error: unknown): [ExitCode, string] {
@@ -108,15 +115,17 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const stdout = ndjsonSink(io.stdout);
   let log: (Logger & { close(): void }) | undefined;
   try {
-    let config: MonitorConfig | undefined;
+    let config: MonitorConfig;
     let monitor: Monitor;
     try {
-      config = parseConfig(argv, io.env);
-      if (config === undefined) {
-        io.stdout.write(HELP);
+      const parsed = parseConfig(argv, io.env);
+      if (parsed === "help" || parsed === "version") {
+        io.stdout.write(parsed === "help" ? HELP : version());
         return ExitCode.Ok;
       }
+      config = parsed;
       log = jsonLogger(io.stderr, clock, config.verbose);
+      // Checks every setting before the first side effect, so a mistake is the plain line below and nothing else.
       monitor = await start(config, io, log, stdout);
     } catch (error) {
       const [code, message] = startupFailure(error);

@@ -47,19 +47,29 @@ describe("parseConfig", () => {
   });
 
   it("takes the webhook from WORKFLOWS_MONITOR_WEBHOOK (kept out of the process list); the flag wins", () => {
-    expect(parse([], { WORKFLOWS_MONITOR_WEBHOOK: "https://a.test/t" })?.webhook?.url).toBe(
-      "https://a.test/t",
-    );
+    expect(parse([], { WORKFLOWS_MONITOR_WEBHOOK: "https://a.test/t" })).toMatchObject({
+      webhook: { url: "https://a.test/t" },
+    });
     expect(
-      parse(["--webhook", "https://b.test/"], { WORKFLOWS_MONITOR_WEBHOOK: "https://a.test/t" })?.webhook
-        ?.url,
-    ).toBe("https://b.test/");
-    expect(parse([], { WORKFLOWS_MONITOR_WEBHOOK: "" })?.webhook).toBeUndefined();
+      parse(["--webhook", "https://b.test/"], { WORKFLOWS_MONITOR_WEBHOOK: "https://a.test/t" }),
+    ).toMatchObject({ webhook: { url: "https://b.test/" } });
+    expect(parse([], { WORKFLOWS_MONITOR_WEBHOOK: "" })).toMatchObject({ webhook: undefined });
   });
 
   it("--help wins over everything else", () => {
-    expect(parseConfig(["--help"], {})).toBeUndefined();
-    expect(parseConfig(["-h", "--interval", "nope"], {})).toBeUndefined();
+    expect(parseConfig(["--help"], {})).toBe("help");
+    expect(parseConfig(["-h", "--interval", "nope"], {})).toBe("help");
+  });
+
+  it("--version or -V alone asks for the program's version; with other flags --version N is the definition's", () => {
+    expect(parseConfig(["--version"], {})).toBe("version");
+    expect(parseConfig(["-V"], {})).toBe("version");
+    expect(parse(["--version", "3"])).toMatchObject({ version: 3 });
+    const missing = () => parse(["--version"]);
+    expect(missing).toThrow(UsageError);
+    expect(missing).toThrow(
+      "--version needs a definition version N here (alone, --version prints the version of workflows-monitor)",
+    );
   });
 
   it("leaves --version and --page-size to the client, which checks them against the spec", () => {

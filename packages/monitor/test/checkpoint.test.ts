@@ -91,17 +91,24 @@ describe("format", () => {
 });
 
 describe("trim", () => {
-  it("forgets ids that started before the window, keeps those at its start", () => {
-    const s = state(
-      [
-        ["a", "2021-06-30T09:59:59.9999999Z"],
-        ["b", "2021-06-30T10:00:00Z"],
-        ["c", "2021-06-30T11:00:00Z"],
-      ],
-      "2021-06-30T10:00:00.000Z",
-    );
-    expect(trim(s, 10)).toBeUndefined();
+  it("forgets ids that started before the poll's window, keeps those at its start, and never looks back past them", () => {
+    const s = state([
+      ["a", "2021-06-30T09:59:59.9999999Z"],
+      ["b", "2021-06-30T10:00:00Z"],
+      ["c", "2021-06-30T11:00:00Z"],
+    ]);
+    expect(trim(s, 10, "2021-06-30T10:00:00.000Z")).toBeUndefined();
     expect(ids(s)).toEqual(["b", "c"]);
+    expect(s.windowFrom).toBe("2021-06-30T10:00:00.000Z");
+  });
+
+  it("moves nothing while nothing is forgotten, so a longer look-back can still take effect", () => {
+    const s = state([["c", "2021-06-30T11:00:00Z"]]);
+    expect(trim(s, 10, "2021-06-30T10:00:00.000Z")).toBeUndefined();
+    expect(s.windowFrom).toBeUndefined();
+    const earlier = state([["c", "2021-06-30T11:00:00Z"]], "2021-06-30T08:00:00.000Z");
+    trim(earlier, 10, "2021-06-30T10:00:00.000Z");
+    expect(earlier.windowFrom).toBe("2021-06-30T08:00:00.000Z");
   });
 
   it("past the cap keeps the newest, and moves the window up to the oldest kept", () => {
@@ -113,7 +120,7 @@ describe("trim", () => {
       ],
       "2021-06-30T00:00:00Z",
     );
-    expect(trim(s, 2)).toBe("2021-06-30T11:00:00Z");
+    expect(trim(s, 2, "2021-06-30T00:00:00Z")).toBe("2021-06-30T11:00:00Z");
     expect(ids(s)).toEqual(["b", "c"]);
     expect(s.windowFrom).toBe("2021-06-30T11:00:00Z");
   });
@@ -147,6 +154,18 @@ describe("fileCheckpointStore", () => {
       savedAt: "2021-07-01T00:01:00.000Z",
       definitions: [],
     });
+  });
+
+  it("its first save removes the temporary files of processes that no longer exist, and only those", async () => {
+    const file = path.join(dir, "checkpoint.json");
+    // A pid above Linux's pid_max (2^22) cannot exist; the parent of this process does.
+    const dead = "checkpoint.json.999999999.tmp";
+    const living = `checkpoint.json.${process.ppid}.tmp`;
+    for (const name of [dead, living, "other.json.999999999.tmp"]) await writeFile(path.join(dir, name), "{");
+    await fileCheckpointStore(file).save({ definitions: [] }, "2021-07-01T00:00:00.000Z");
+    expect((await readdir(dir)).sort()).toEqual(
+      ["checkpoint.json", living, "other.json.999999999.tmp"].sort(),
+    );
   });
 
   it("a file that is not a checkpoint is a CheckpointError, and is left alone", async () => {

@@ -23,6 +23,14 @@ import {
   virtualClock,
 } from "./support/monitor.js";
 
+/** One `--once` run of a setup's monitor: a poll, then the checkpoint written. */
+async function pollAndSave(s: Setup) {
+  const monitor = await monitorOf(s);
+  await monitor.pollOnce();
+  await monitor.save();
+  return monitor;
+}
+
 /** Minutes before the virtual clock's start (2021-07-01T00:00:00Z), as the API writes them. */
 const ago = (minutes: number, fraction = "1234567") =>
   `${new Date(START - minutes * 60_000).toISOString().slice(0, 19)}.${fraction}Z`;
@@ -115,15 +123,36 @@ describe("what a poll reports", () => {
   });
 });
 
+describe("createMonitor", () => {
+  it.each([
+    ["a definition that is not a UUID", { definitionIds: [DEFINITION, "nope"] }, "definitionId"],
+    ["a page size of 0", { pageSize: 0 }, "pageSize"],
+    ["a version of 0", { version: 0 }, "version"],
+  ])(
+    "refuses %s with the client's check before it loads the checkpoint or sends anything",
+    async (_name, overrides, parameter) => {
+      const s = setup(overrides);
+      let loaded = false;
+      s.options.checkpoint = {
+        load: async () => {
+          loaded = true;
+          return undefined;
+        },
+        save: async () => {},
+      };
+      await expect(monitorOf(s)).rejects.toMatchObject({ name: "InvalidParameterError", parameter });
+      expect([loaded, s.api.requests.length]).toEqual([false, 0]);
+    },
+  );
+});
+
 describe("restarts (the checkpoint)", () => {
   it("neither repeats nor misses: an instance started before the checkpoint and terminated after it is reported", async () => {
     const done = instance(ago(20));
     const running = instance(ago(15), "Runnable");
     const api = createApi({ [DEFINITION]: [done, running] });
     const first = setup({ api });
-    const before = await monitorOf(first);
-    await before.pollOnce();
-    await before.save();
+    await pollAndSave(first);
     expect(first.sink.ids).toEqual([done.workflowId]);
 
     // Stopped for 10 minutes; meanwhile `running` terminates and a new one starts and terminates.
@@ -136,24 +165,26 @@ describe("restarts (the checkpoint)", () => {
     expect(second.sink.ids).toEqual([running.workflowId, fresh.workflowId]);
   });
 
-  it("the checkpoint holds the window start and the ids reported in it", async () => {
+  it("the checkpoint holds the ids reported, and the window start once it forgot some", async () => {
     const a = instance(ago(20));
     const s = setup({ api: createApi({ [DEFINITION]: [a] }) });
     const monitor = await monitorOf(s);
     await monitor.pollOnce();
     await monitor.save();
-    expect(JSON.parse(s.store.text ?? "")).toEqual({
+    const saved = () => JSON.parse(s.store.text ?? "");
+    expect(saved()).toEqual({
       format: "workflows-monitor.checkpoint/1",
       savedAt: "2021-07-01T00:00:00.000Z",
       definitions: [
-        {
-          accountId: ACCOUNT,
-          definitionId: DEFINITION,
-          windowFrom: "2021-06-30T23:00:00.000Z",
-          reported: { [a.workflowId]: a.startedAt },
-        },
+        { accountId: ACCOUNT, definitionId: DEFINITION, reported: { [a.workflowId]: a.startedAt } },
       ],
     });
+    await s.clock.advance(50 * 60_000); // `a` started 70 minutes ago: out of the 1 h window, forgotten
+    await monitor.pollOnce();
+    await monitor.save();
+    expect(saved().definitions).toEqual([
+      { accountId: ACCOUNT, definitionId: DEFINITION, windowFrom: "2021-06-30T23:50:00.000Z", reported: {} },
+    ]);
   });
 
   it("keeps definitions it no longer watches untouched, so watching them again repeats nothing", async () => {
@@ -229,6 +260,57 @@ describe("restarts (the checkpoint)", () => {
   });
 });
 
+describe("a longer lookback on an existing checkpoint", () => {
+  it("takes effect at once when the checkpoint forgot nothing: what the shorter one missed is reported", async () => {
+    const older = instance(ago(90)); // outside a 1 h look-back, inside 2 h
+    const recent = instance(ago(10));
+    const api = createApi({ [DEFINITION]: [recent, older] });
+    const short = setup({ api });
+    await pollAndSave(short);
+    expect(short.sink.ids).toEqual([recent.workflowId]);
+
+    const long = setup({ api, checkpoint: short.store, clock: short.clock, lookbackMs: 2 * HOUR });
+    await pollAndSave(long);
+    expect(long.api.queries().at(-1)?.startTimeFrom).toBe("2021-06-30T22:00:00.000Z");
+    expect(long.sink.ids).toEqual([older.workflowId]);
+    expect(long.logs.filter((l) => l.level === "warn")).toEqual([]);
+  });
+
+  it("reaches back to the oldest instant it may have forgotten, never further (no repeat), and says so once", async () => {
+    const forgotten = instance(ago(50)); // reported, then forgotten when it left the 1 h window
+    const running = instance(ago(20), "Runnable"); // left the 1 h window running; terminates later
+    const api = createApi({ [DEFINITION]: [running, forgotten] });
+    const short = setup({ api });
+    const first = await monitorOf(short);
+    await first.pollOnce();
+    await short.clock.advance(20 * 60_000);
+    await first.pollOnce(); // 00:20: forgets `forgotten` (started 23:10): nothing before 23:20 is asked again
+    await first.save();
+    expect(short.sink.ids).toEqual([forgotten.workflowId]);
+
+    await short.clock.advance(70 * 60_000); // 01:30: `running` (23:40) is out of a 1 h window
+    api.store.updateInstance(DEFINITION, running.workflowId, { status: "Terminated", completedAt: ago(-60) });
+    const long = setup({ api, checkpoint: short.store, clock: short.clock, lookbackMs: 3 * HOUR });
+    const second = await monitorOf(long);
+    await second.pollOnce();
+    await long.clock.advance(60_000);
+    await second.pollOnce();
+    expect(long.api.queries().at(-2)?.startTimeFrom).toBe("2021-06-30T23:20:00.000Z");
+    expect(long.sink.ids).toEqual([running.workflowId]);
+    expect(long.logs.filter((l) => l.level === "warn")).toEqual([
+      {
+        level: "warn",
+        event: "lookback_limited",
+        fields: {
+          definitionId: DEFINITION,
+          windowFrom: "2021-06-30T23:20:00.000Z",
+          lookbackFrom: "2021-06-30T22:30:00.000Z",
+        },
+      },
+    ]);
+  });
+});
+
 describe("trouble", () => {
   it("429: stops the cycle, waits at least Retry-After, and polls the limited definition first next time", async () => {
     const api = createApi({ [DEFINITION]: [], [OTHER_DEFINITION]: [] });
@@ -299,13 +381,17 @@ describe("trouble", () => {
   it.each([
     ["an unknown definition (404)", (s: Setup) => s.api.store.setDefinitions([]), NotFoundError],
     ["a rejected key (401)", (s: Setup) => s.api.store.setApiKeys(["another-key"]), AuthenticationError],
-  ])("%s is not retried by the monitor: pollOnce throws it", async (_name, refuse, type) => {
-    const s = setup();
-    const monitor = await monitorOf(s);
-    refuse(s);
-    await expect(monitor.pollOnce()).rejects.toBeInstanceOf(type);
-    expect(s.api.requests).toHaveLength(1);
-  });
+  ])(
+    "%s is not retried by the monitor: pollOnce throws it, and the checkpoint keeps nothing of it",
+    async (_name, refuse, type) => {
+      const s = setup();
+      const monitor = await monitorOf(s);
+      refuse(s);
+      await expect(monitor.pollOnce()).rejects.toBeInstanceOf(type);
+      expect(s.api.requests).toHaveLength(1);
+      expect(monitor.snapshot().definitions).toEqual([]);
+    },
+  );
 
   it("a sink that is down: the alert stays pending, nothing else is delivered, and it goes out next cycle", async () => {
     const list = [instance(ago(2)), instance(ago(1))];
@@ -320,7 +406,7 @@ describe("trouble", () => {
     ]);
     expect(failed.nextPollInMs).toBe(90_000);
     expect(api.requests).toHaveLength(1);
-    expect(monitor.snapshot().definitions[0]?.reported.size).toBe(0);
+    expect(monitor.snapshot().definitions).toEqual([]); // nothing reported, nothing to remember
     s.sink.failing = false;
     await monitor.pollOnce();
     expect(s.sink.ids).toEqual(list.map((i) => i.workflowId));
@@ -332,7 +418,7 @@ describe("trouble", () => {
     const controller = new AbortController();
     controller.abort("SIGTERM");
     await expect(monitor.pollOnce(controller.signal)).rejects.toThrow();
-    expect(monitor.snapshot().definitions[0]?.reported.size).toBe(0);
+    expect(monitor.snapshot().definitions).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 // `run()` as the bin runs it, in-process: flags, environment, the checkpoint file, stdout/stderr
 // and every exit code. The API is the reference provider in memory; time is the virtual clock,
 // which also times the client's attempts, backoff and Retry-After (run passes it through).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -217,6 +217,14 @@ describe("exit codes", () => {
     expect([result.code, result.stdout.text]).toEqual([0, HELP]);
   });
 
+  it.each([["--version"], ["-V"]])("0 for %s alone, which prints the package's version", async (flag) => {
+    const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await run([flag], { env: {}, stdout, stderr });
+    expect([code, stdout.text, stderr.text]).toEqual([0, `${version}\n`, ""]);
+  });
+
   it.each<{ name: string; args: string[]; env: Record<string, string>; code: number; message: string }>([
     {
       name: "an unknown flag",
@@ -260,26 +268,49 @@ describe("exit codes", () => {
       code: 2,
       message: "WORKFLOWS_BASE_URL must be an absolute http(s) URL",
     },
-  ])("$name: a plain line on stderr, exit $code", async ({ args, env, code, message }) => {
-    const result = await monitor(args, { env });
-    expect(result.code).toBe(code);
-    expect(result.stderr.text).toContain(`workflows-monitor: ${message}`);
-    expect(result.stdout.text).toBe("");
-  });
-
-  it.each<{ name: string; args: string[]; fault?: Fault; code: number; fields: Record<string, unknown> }>([
     {
       name: "a definition that is not a UUID",
       args: ["--definition", "nope"],
+      env: {},
       code: 2,
-      fields: { parameter: "--definition" },
+      message: "--definition must be a UUID",
+    },
+    {
+      name: "a page size of 0",
+      args: ["--page-size", "0"],
+      env: {},
+      code: 2,
+      message: "--page-size must be an integer from 1 to 500",
     },
     {
       name: "a page size out of range",
       args: ["--page-size", "501"],
+      env: {},
       code: 2,
-      fields: { parameter: "--page-size" },
+      message: "--page-size must be an integer from 1 to 500",
     },
+    {
+      name: "a version of 0",
+      args: ["--version", "0"],
+      env: {},
+      code: 2,
+      message: "--version must be an integer >= 1",
+    },
+  ])(
+    "$name: one plain line on stderr, exit $code, before any side effect",
+    async ({ args, env, code, message }) => {
+      const result = await monitor(args, { env });
+      expect(result.code).toBe(code);
+      expect(result.stderr.text.startsWith(`workflows-monitor: ${message}`), result.stderr.text).toBe(true);
+      expect(result.stderr.text).not.toContain('"event"');
+      expect(result.stdout.text).toBe("");
+      // No `started` line, no request, and no checkpoint: nothing of a mistyped run stays behind.
+      expect(result.api.requests).toHaveLength(0);
+      expect(await readdir(dir)).toEqual([]);
+    },
+  );
+
+  it.each<{ name: string; args: string[]; fault?: Fault; code: number; fields: Record<string, unknown> }>([
     {
       name: "the server's 400",
       args: [],
@@ -362,7 +393,7 @@ describe("exit codes", () => {
     expect(full.code).toBe(1);
     expect(full.stderr.lines.at(-1)).toMatchObject({ event: "fatal", error: "OutputError", exitCode: 1 });
     // Not delivered, so not reported: the next run still has it.
-    expect(JSON.parse(await readFile(checkpoint, "utf8")).definitions[0].reported).toEqual({});
+    expect(JSON.parse(await readFile(checkpoint, "utf8")).definitions).toEqual([]);
   });
 });
 

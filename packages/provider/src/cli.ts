@@ -4,16 +4,22 @@ import { parseArgs } from "node:util";
 /** Exit codes of `workflows-provider` (documented in the README). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, listen: 3 } as const;
 
-export const USAGE = `Usage: workflows-provider [--port N] [--host H] [--seed N]
+/** The bearer key the bin accepts by default: the one the quick start and the READMEs use (not a secret). */
+export const DEMO_API_KEY = "local-demo-key";
+
+export const USAGE = `Usage: workflows-provider [--port N] [--host H] [--seed N] [--api-key K ... | --any-key]
 
 Serves the reference provider of GET /api/v1/accounts/{accountId}/definitions/{definitionId}/workflows
-with its seeded demo data set until Ctrl-C (SIGINT) or SIGTERM. Any bearer key is accepted.
+with its seeded demo data set until Ctrl-C (SIGINT) or SIGTERM. Like the real API it refuses a
+bearer key it does not know (401, code 1200): by default it accepts ${DEMO_API_KEY} only.
 
 Options:
-  --port N    port to listen on, 0 for a free one (default: $PORT, else 4011)
-  --host H    address to listen on (default: 127.0.0.1)
-  --seed N    seed of the demo data set, an integer from 0 to 4294967295 (default: 1)
-  -h, --help  print this help and exit
+  --port N     port to listen on, 0 for a free one (default: $PORT, else 4011)
+  --host H     address to listen on (default: 127.0.0.1)
+  --seed N     seed of the demo data set, an integer from 0 to 4294967295 (default: 1)
+  --api-key K  accept the bearer key K instead of ${DEMO_API_KEY}; repeat it for several
+  --any-key    accept any non-empty bearer key (as a mock does)
+  -h, --help   print this help and exit
 
 Exit codes: 0 stopped by a signal or --help, 1 unexpected failure, 2 bad usage,
 3 cannot listen (port in use, address not available, permission denied).`;
@@ -21,10 +27,19 @@ Exit codes: 0 stopped by a signal or --help, 1 unexpected failure, 2 bad usage,
 export type ProviderCommand =
   | { kind: "help" }
   | { kind: "usage"; message: string }
-  | { kind: "serve"; port: number; host: string; seed: number };
+  | {
+      kind: "serve";
+      port: number;
+      host: string;
+      seed: number;
+      /** The bearer keys accepted; undefined: any non-empty key (`--any-key`). */
+      apiKeys: string[] | undefined;
+    };
 
 const PORT = /^\d{1,5}$/;
 const SEED = /^\d{1,10}$/;
+/** What a client can send after `Bearer `: printable ASCII, no spaces. */
+const KEY = /^[\x21-\x7e]+$/;
 
 /** Reads the arguments (and `PORT`) into what to do; every mistake is a one-line message. */
 export function parseProviderArgs(
@@ -35,6 +50,8 @@ export function parseProviderArgs(
     port?: string | undefined;
     host?: string | undefined;
     seed?: string | undefined;
+    "api-key"?: string[] | undefined;
+    "any-key"?: boolean | undefined;
     help?: boolean | undefined;
   };
   try {
@@ -44,6 +61,8 @@ export function parseProviderArgs(
         port: { type: "string" },
         host: { type: "string" },
         seed: { type: "string" },
+        "api-key": { type: "string", multiple: true },
+        "any-key": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -67,7 +86,28 @@ export function parseProviderArgs(
   }
   const host = values.host ?? "127.0.0.1";
   if (host === "") return { kind: "usage", message: "--host must not be empty" };
-  return { kind: "serve", port: Number(port), host, seed: Number(seed) };
+  const keys = values["api-key"];
+  if (keys && values["any-key"]) {
+    return { kind: "usage", message: "--any-key accepts every key: give it or --api-key, not both" };
+  }
+  // The key itself is never echoed: it may be a real one.
+  if (keys?.some((key) => !KEY.test(key))) {
+    return { kind: "usage", message: "--api-key must be printable ASCII without spaces (a bearer token)" };
+  }
+  const apiKeys = values["any-key"] ? undefined : (keys ?? [DEMO_API_KEY]);
+  return { kind: "serve", port: Number(port), host, seed: Number(seed), apiKeys };
+}
+
+/** The startup line saying which bearer keys are accepted; only the demo key is shown (it is no secret). */
+export function keysLine(apiKeys: readonly string[] | undefined): string {
+  if (apiKeys === undefined) return "any bearer key is accepted (--any-key)";
+  if (apiKeys.length === 1 && apiKeys[0] === DEMO_API_KEY) {
+    return `only the bearer key ${DEMO_API_KEY} is accepted (--api-key K for others, --any-key for any)`;
+  }
+  const count = new Set(apiKeys).size;
+  const which =
+    count === 1 ? "bearer key given with --api-key is" : `${count} bearer keys given with --api-key are`;
+  return `only the ${which} accepted (not shown)`;
 }
 
 /** One line for an error of `listen`, and its exit code. */

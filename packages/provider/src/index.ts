@@ -1,3 +1,5 @@
+// The bin's default key, for the commands that run against `workflows-provider`.
+export { DEMO_API_KEY } from "./cli.js";
 export {
   type Definition,
   formatTimestamp,

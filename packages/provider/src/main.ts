@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `workflows-provider` (`pnpm provider`): the reference provider with the seeded demo data set, until Ctrl-C.
-import { EXIT, listenFailure, parseProviderArgs, USAGE } from "./cli.js";
+import { EXIT, keysLine, listenFailure, parseProviderArgs, USAGE } from "./cli.js";
 import { type Provider, startProvider } from "./server.js";
 
 const command = parseProviderArgs(process.argv.slice(2), process.env);
@@ -13,10 +13,10 @@ if (command.kind === "usage") {
   process.exit(EXIT.usage);
 }
 
-const { port, host, seed } = command;
+const { port, host, seed, apiKeys } = command;
 let provider: Provider;
 try {
-  provider = await startProvider({ port, host, seed });
+  provider = await startProvider({ port, host, seed, apiKeys });
 } catch (error) {
   const failure = listenFailure(error, host, port);
   console.error(`workflows-provider: ${failure.message}`);
@@ -28,7 +28,7 @@ for (const d of provider.definitions()) {
     `  GET ${provider.url}/api/v1/accounts/${d.accountId}/definitions/${d.definitionId}/workflows  (${d.instances.length} instances)`,
   );
 }
-console.log("any bearer key is accepted; Ctrl-C stops it");
+console.log(`${keysLine(apiKeys)}; Ctrl-C stops it`);
 // Ctrl-C reaches this process twice under pnpm/turbo (from the terminal and forwarded): stop once.
 let stopping = false;
 const stop = () => {

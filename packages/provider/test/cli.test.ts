@@ -1,17 +1,37 @@
 // The bin's argument handling, without starting anything (test/drills/bin.test.ts runs the bin).
 import { describe, expect, it } from "vitest";
-import { EXIT, listenFailure, parseProviderArgs } from "../src/cli.js";
+import { DEMO_API_KEY, EXIT, keysLine, listenFailure, parseProviderArgs } from "../src/cli.js";
+
+const DEMO = [DEMO_API_KEY];
 
 describe("parseProviderArgs", () => {
   it.each([
-    [[], {}, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1 }],
-    [["--port", "0", "--seed", "42", "--host", "::1"], {}, { kind: "serve", port: 0, host: "::1", seed: 42 }],
-    [["--port=65535"], {}, { kind: "serve", port: 65_535, host: "127.0.0.1", seed: 1 }],
-    [[], { PORT: "4631" }, { kind: "serve", port: 4631, host: "127.0.0.1", seed: 1 }],
-    [["--port", "4630"], { PORT: "4631" }, { kind: "serve", port: 4630, host: "127.0.0.1", seed: 1 }],
-    [[], { PORT: "" }, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1 }],
-    [["--seed", "4294967295"], {}, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 4_294_967_295 }],
+    [[], {}, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: DEMO }],
+    [
+      ["--port", "0", "--seed", "42", "--host", "::1"],
+      {},
+      { kind: "serve", port: 0, host: "::1", seed: 42, apiKeys: DEMO },
+    ],
+    [["--port=65535"], {}, { kind: "serve", port: 65_535, host: "127.0.0.1", seed: 1, apiKeys: DEMO }],
+    [[], { PORT: "4631" }, { kind: "serve", port: 4631, host: "127.0.0.1", seed: 1, apiKeys: DEMO }],
+    [
+      ["--port", "4630"],
+      { PORT: "4631" },
+      { kind: "serve", port: 4630, host: "127.0.0.1", seed: 1, apiKeys: DEMO },
+    ],
+    [[], { PORT: "" }, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: DEMO }],
+    [
+      ["--seed", "4294967295"],
+      {},
+      { kind: "serve", port: 4011, host: "127.0.0.1", seed: 4_294_967_295, apiKeys: DEMO },
+    ],
     [["--help"], {}, { kind: "help" }],
+    [
+      ["--api-key", "k1", "--api-key=k2"],
+      {},
+      { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: ["k1", "k2"] },
+    ],
+    [["--any-key"], {}, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: undefined }],
     [["-h", "--port", "abc"], {}, { kind: "help" }],
   ])("%j with env %j", (argv, env, expected) => {
     expect(parseProviderArgs(argv, env)).toEqual(expected);
@@ -30,10 +50,24 @@ describe("parseProviderArgs", () => {
     [["--host", ""], {}, "--host must not be empty"],
     [["--verbose"], {}, "Unknown option '--verbose'"],
     [["serve"], {}, "Unexpected argument 'serve'"],
+    [["--api-key", "k", "--any-key"], {}, "--any-key accepts every key: give it or --api-key, not both"],
+    [["--api-key", "two words"], {}, "--api-key must be printable ASCII without spaces (a bearer token)"],
+    [["--api-key", ""], {}, "--api-key must be printable ASCII without spaces"],
   ])("refuses %j with env %j in one line", (argv, env, message) => {
     const command = parseProviderArgs(argv, env);
     expect(command).toMatchObject({ kind: "usage", message: expect.stringContaining(message) });
     expect((command as { message: string }).message).not.toContain("\n");
+  });
+});
+
+describe("keysLine", () => {
+  it.each([
+    [DEMO, "only the bearer key local-demo-key is accepted (--api-key K for others, --any-key for any)"],
+    [undefined, "any bearer key is accepted (--any-key)"],
+    [["sk-live-secret"], "only the bearer key given with --api-key is accepted (not shown)"],
+    [["a", "b", "a"], "only the 2 bearer keys given with --api-key are accepted (not shown)"],
+  ])("%j: %s", (keys, line) => {
+    expect(keysLine(keys)).toBe(line);
   });
 });
 

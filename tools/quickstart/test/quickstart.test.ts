@@ -2,10 +2,13 @@
 // the commands it says to try next and the README's ids against `pnpm provider`'s bin with its
 // defaults. Real processes, synchronised on their output, never on sleeps.
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWorkflowsClient } from "@workflows-kit/client";
+import { DEMO_API_KEY, ProviderStore } from "@workflows-kit/provider";
 import {
   killLeftovers,
   type ProcessExit,
@@ -16,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const readme = readFileSync(path.join(root, "README.md"), "utf8");
+const monitorReadme = readFileSync(path.join(root, "packages", "monitor", "README.md"), "utf8");
 const scripts = (
   JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
@@ -34,7 +38,7 @@ afterAll(killLeftovers);
 const sh = (line: string) => start("sh", ["-c", line]).exited;
 
 const LOCAL = "http://127.0.0.1:4011";
-const DEMO_ENV = `WORKFLOWS_BASE_URL=${LOCAL} WORKFLOWS_API_KEY=local-demo-key`;
+const DEMO_ENV = `WORKFLOWS_BASE_URL=${LOCAL} WORKFLOWS_API_KEY=${DEMO_API_KEY}`;
 
 describe("pnpm start", () => {
   let run: ProcessExit;
@@ -78,17 +82,85 @@ describe("pnpm start", () => {
       await provider.exited;
     });
 
-    it("names `pnpm provider` and commands on its port 4011 that work against its data", async () => {
+    it("accepts only the demo key, as it says", async () => {
+      const { line } = await provider.stdout.waitFor(/ is accepted/);
+      expect(line).toBe(
+        "only the bearer key local-demo-key is accepted (--api-key K for others, --any-key for any); Ctrl-C stops it",
+      );
+    });
+
+    it("names `pnpm provider` and commands on its port 4011 that work against its data; the probe confirms all", async () => {
       const next = run.stdout.slice(run.stdout.indexOf("\nNext:"));
       expect(next).toMatch(/^ {2}pnpm provider$/m);
       const commands = [...next.matchAll(/^ {2}(WORKFLOWS_BASE_URL=.*)$/gm)].map((m) => m[1] ?? "");
-      expect(commands.length).toBeGreaterThanOrEqual(3);
+      expect(commands.length).toBeGreaterThanOrEqual(4);
+      expect(commands.filter((command) => / probe /.test(command))).toHaveLength(1);
       for (const command of commands) {
         expect(command.startsWith(`${DEMO_ENV} node packages/cli/dist/cli.js `)).toBe(true);
         const result = await sh(command.replace(LOCAL, url));
         expect(result.stderr, command).toBe("");
         expect(result.code, command).toBe(0);
         expect(result.stdout.trim()).not.toBe("");
+        // The bin with its defaults refuses a bad key (401), so even the bad-key check is confirmed.
+        if (/ probe /.test(command))
+          expect(result.stdout).toContain("17 confirmed, 0 contradicted, 0 inconclusive");
+      }
+    });
+
+    it("the monitor README's demo example: every Terminated instance once, after a run with the default look-back", async () => {
+      const section = monitorReadme.slice(
+        monitorReadme.indexOf("## Try it on the demo data"),
+        monitorReadme.indexOf("## Options"),
+      );
+      expect(section).toContain(`export ${DEMO_ENV} `);
+      const [, line = ""] = /^node packages\/monitor\/dist\/cli\.js (.+)$/m.exec(section) ?? [];
+      const args = line.split(" ");
+      const flag = (name: string) => args[args.indexOf(name) + 1] ?? "";
+      // What it must report: the seed's Terminated instances of the definition's latest version.
+      const [first] = new ProviderStore({ seed: 1 }).definitions();
+      const latest = Math.max(...(first?.instances ?? []).map((i) => i.version));
+      const terminated = (first?.instances ?? []).filter(
+        (i) => i.status === "Terminated" && i.version === latest,
+      );
+      expect([flag("--account"), flag("--definition")]).toEqual([first?.accountId, first?.definitionId]);
+      expect(section).toContain(`It prints ${terminated.length} alerts`);
+      const oldest = Math.min(...terminated.map((i) => Date.parse(i.startedAt)));
+      const lookbackDays = Number(/^(\d+)d$/.exec(flag("--lookback"))?.[1]);
+      expect(
+        Date.now() - lookbackDays * 86_400_000,
+        "the README's --lookback no longer reaches the demo data",
+      ).toBeLessThan(oldest);
+
+      const dir = await mkdtemp(path.join(tmpdir(), "wk-quickstart-monitor-"));
+      try {
+        // As the README runs it, from the repository root; only the checkpoint goes elsewhere.
+        const checkpoint = path.join(dir, flag("--checkpoint"));
+        const monitor = async (argv: string[]) => {
+          const withCheckpoint = argv.map((arg, i) => (argv[i - 1] === "--checkpoint" ? checkpoint : arg));
+          const exit = await startProcess(
+            process.execPath,
+            ["packages/monitor/dist/cli.js", ...withCheckpoint],
+            {
+              cwd: root,
+              env: { WORKFLOWS_BASE_URL: url, WORKFLOWS_API_KEY: DEMO_API_KEY },
+              hardTimeoutMs: HARD_TIMEOUT_MS,
+            },
+          ).exited;
+          expect(exit.code, exit.stderr).toBe(0);
+          return exit.stdout
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
+        };
+        const lookback = args.indexOf("--lookback");
+        const withDefaultLookback = args.filter((_, i) => i !== lookback && i !== lookback + 1);
+        expect(await monitor(withDefaultLookback)).toEqual([]); // 24 h: the demo data is older
+        const alerts = await monitor(args);
+        expect(alerts.map((a) => a.workflowId).sort()).toEqual(terminated.map((i) => i.workflowId).sort());
+        expect(new Set(alerts.map((a) => a.type))).toEqual(new Set(["workflow.terminated"]));
+        expect(await monitor(args)).toEqual([]); // each reported once
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     });
 
