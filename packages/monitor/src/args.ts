@@ -11,6 +11,8 @@ export interface MonitorConfig {
   pageSize: number | undefined;
   intervalMs: number;
   lookbackMs: number;
+  /** A fixed window start (ISO 8601) instead of `lookbackMs` before each poll; for backfills and fixed data. */
+  since: string | undefined;
   maxBackoffMs: number;
   maxReported: number;
   checkpointPath: string;
@@ -35,7 +37,8 @@ const FLAGS = {
   version: { type: "string" },
   "page-size": { type: "string" },
   interval: { type: "string", default: DEFAULTS.interval },
-  lookback: { type: "string", default: DEFAULTS.lookback },
+  lookback: { type: "string" },
+  since: { type: "string" },
   "max-backoff": { type: "string", default: DEFAULTS.maxBackoff },
   "max-reported": { type: "string" },
   checkpoint: { type: "string", default: DEFAULTS.checkpoint },
@@ -124,6 +127,9 @@ export function parseConfig(
   if (values.account === undefined) throw new UsageError("--account", "is required");
   if (!values.definition?.length)
     throw new UsageError("--definition", "is required (repeat it to watch several)");
+  if (values.since !== undefined && values.lookback !== undefined) {
+    throw new UsageError("--since", "cannot be combined with --lookback: each sets where the window starts");
+  }
   const hook = values.webhook ?? (env.WORKFLOWS_MONITOR_WEBHOOK || undefined);
   const hookSource = values.webhook === undefined ? "WORKFLOWS_MONITOR_WEBHOOK" : "--webhook";
   return {
@@ -133,7 +139,8 @@ export function parseConfig(
     pageSize: integer(values["page-size"]),
     intervalMs: parseDuration("--interval", values.interval),
     // Not a timer, so longer than 24 days is fine: a year at most.
-    lookbackMs: parseDuration("--lookback", values.lookback, 366 * 86_400_000),
+    lookbackMs: parseDuration("--lookback", values.lookback ?? DEFAULTS.lookback, 366 * 86_400_000),
+    since: values.since,
     maxBackoffMs: parseDuration("--max-backoff", values["max-backoff"]),
     maxReported: count("--max-reported", values["max-reported"], DEFAULTS.maxReported, 1, 1_000_000),
     checkpointPath: values.checkpoint,

@@ -77,7 +77,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   definitionId: "--definition",
   version: "--version",
   pageSize: "--page-size",
-  startTimeFrom: "--lookback",
+  startTimeFrom: "--lookback or --since",
   apiKey: "WORKFLOWS_API_KEY",
   baseUrl: "WORKFLOWS_BASE_URL",
   maxRetries: "WORKFLOWS_MAX_RETRIES",

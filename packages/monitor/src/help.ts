@@ -13,6 +13,7 @@ Watching:
   --interval D            time between polls (default ${DEFAULTS.interval})
   --lookback D            how far back over startedAt each poll looks: the longest run time
                           that is still caught (default ${DEFAULTS.lookback})
+  --since ISO             a fixed window start instead (e.g. 2026-10-01T00:00:00Z): a backfill
   --page-size N           instances per request, 1-500 (default 500)
   --once                  poll once, write the checkpoint and exit (cron)
 

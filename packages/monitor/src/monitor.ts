@@ -30,6 +30,8 @@ export interface MonitorOptions {
   intervalMs: number;
   /** How far back over `startedAt` each poll looks: the longest run time that is still caught. */
   lookbackMs: number;
+  /** A fixed window start (ISO 8601) used instead of `lookbackMs` before now. */
+  since?: string | undefined;
   /** Instances per request (the API's `limit`, 1–500). Default 500: the fewest requests per poll. */
   pageSize?: number | undefined;
   /** Reported ids kept per definition; past it the window shrinks (a warning says so). Default 10 000. */
@@ -119,7 +121,8 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
     pageSize,
     ...(options.version === undefined ? {} : { version: options.version }),
   });
-  const firstFrom = iso(clock.now() - options.lookbackMs);
+  const windowStart = () => options.since ?? iso(clock.now() - options.lookbackMs);
+  const firstFrom = windowStart();
   await checkParameters(options.definitionIds.map((id) => query(id, firstFrom)));
 
   const loaded = await options.checkpoint.load();
@@ -179,7 +182,7 @@ export async function createMonitor(options: MonitorOptions): Promise<Monitor> {
 
   async function pollOnce(signal?: AbortSignal): Promise<PollResult> {
     const result: PollResult = { alerts: [], failures: [], nextPollInMs: options.intervalMs };
-    const lookbackFrom = iso(clock.now() - options.lookbackMs);
+    const lookbackFrom = windowStart();
     let retryAfterMs = 0;
     const order = [...watched.slice(first), ...watched.slice(0, first)];
     first = 0;

@@ -88,6 +88,7 @@ async function start(config: MonitorConfig, io: RunIO, log: Logger, stdout: Aler
     pageSize: config.pageSize,
     intervalMs: config.intervalMs,
     lookbackMs: config.lookbackMs,
+    since: config.since,
     maxBackoffMs: config.maxBackoffMs,
     maxReported: config.maxReported,
     checkpoint: fileCheckpointStore(config.checkpointPath),

@@ -90,6 +90,7 @@ describe("parseConfig", () => {
     [["--interval", "30"], "--interval must be a duration"],
     [["--interval", "25d"], "--interval must be a duration from 1ms to 24d"],
     [["--lookback", "400d"], "--lookback must be a duration from 1ms to 366d"],
+    [["--lookback", "2d", "--since", "2026-10-01T00:00:00Z"], "--since cannot be combined with --lookback"],
     [["--max-reported", "0"], '--max-reported must be an integer from 1 to 1000000 (got "0")'],
     [
       ["--webhook", "https://h.test/", "--webhook-retries", "11"],

@@ -82,6 +82,18 @@ describe("what a poll reports", () => {
     expect(v.api.queries()[0]).toMatchObject({ version: "4" });
   });
 
+  it("with since, asks from that fixed instant at every poll, whatever the clock says", async () => {
+    const s = setup({ since: "2021-06-01T00:00:00Z" });
+    const monitor = await monitorOf(s);
+    await monitor.pollOnce();
+    s.clock.advance(48 * HOUR);
+    await monitor.pollOnce();
+    expect(s.api.queries().map((q) => q.startTimeFrom)).toEqual([
+      "2021-06-01T00:00:00Z",
+      "2021-06-01T00:00:00Z",
+    ]);
+  });
+
   it("walks every page of the window with the client's pinned paging", async () => {
     const list = [1, 2, 3, 4, 5].map((m) => instance(ago(m)));
     const s = setup({ api: createApi({ [DEFINITION]: list }), pageSize: 2 });
