@@ -219,6 +219,10 @@ export function parseCommand(argv: readonly string[]): Command {
     throw new UsageError("--offset cannot be combined with --all: the walk does its own paging", "--offset");
   }
   if (!all && values.max !== undefined) throw new UsageError("--max needs --all", "--max");
+  // One page sends --offset as typed: no walk, so nothing reads the unit (WORKFLOWS_OFFSET_UNIT is a general setting).
+  if (!all && values["offset-unit"] !== undefined) {
+    throw new UsageError("--offset-unit needs --all (one page sends --offset as typed)", "--offset-unit");
+  }
   return {
     name,
     ...parsed,

@@ -21,8 +21,9 @@ Paging and output:
   --offset N      list: the page to show, counted in pages of --limit (default 0)
   --all           list: every page, newest first (summary always walks every page)
   --max N         with --all, and summary: stop after N instances
-  --offset-unit U what the server's offset counts, for --all and summary: pages (the spec's, default)
-                  | items | auto (the client finds out); default: WORKFLOWS_OFFSET_UNIT, else pages
+  --offset-unit U what the server's offset counts, for --all and summary (not list without --all:
+                  --offset is sent as typed): pages (the spec's, default) | items | auto (the client
+                  finds out); default: WORKFLOWS_OFFSET_UNIT, else pages
   --format F      list: table (default) | json | ndjson | csv; summary: table (default) | json
                   ndjson and csv stream page by page; table and json print when the walk is done
   -h, --help      this help

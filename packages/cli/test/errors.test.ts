@@ -137,6 +137,13 @@ const cases: Case[] = [
   },
   { name: "--max without --all", args: ["list", ...ids, "--max", "5"], exit: 2, stderr: /--max needs --all/ },
   {
+    name: "--offset-unit without --all",
+    args: ["list", ...ids, "--offset-unit", "items", "--offset", "2"],
+    exit: 2,
+    stderr: /^workflows: --offset-unit needs --all \(one page sends --offset as typed\)\n/,
+    requests: 0,
+  },
+  {
     name: "--all for summary",
     args: ["summary", ...ids, "--all"],
     exit: 2,
@@ -601,6 +608,16 @@ describe("the offset unit (--offset-unit, WORKFLOWS_OFFSET_UNIT)", () => {
       "9",
       "19",
     ]);
+  });
+
+  it("WORKFLOWS_OFFSET_UNIT stays a general setting: one page with it sends --offset as typed", async () => {
+    const served = provider(instances);
+    const result = await cli(["list", ...ids, "--limit", "10", "--offset", "2", "--format", "ndjson"], {
+      fetch: served.fetch,
+      env: { WORKFLOWS_OFFSET_UNIT: "items" },
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(offsets(served)).toEqual(["2"]);
   });
 
   it("WORKFLOWS_OFFSET_UNIT=items does too; the flag wins over it", async () => {

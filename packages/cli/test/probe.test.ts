@@ -43,7 +43,7 @@ describe("workflows probe", () => {
     for (const id of CHECK_IDS)
       expect(stdout).toMatch(new RegExp(`^confirmed\\s+${id.replaceAll(".", "\\.")}\\s+\\S`, "m"));
     expect(stdout).toMatch(
-      /^17 confirmed, 0 contradicted, 0 inconclusive; \d+ requests sent; offset counts pages$/m,
+      /^17 confirmed, 0 contradicted, 0 inconclusive; \d+ requests sent to http:\/\/workflows\.test; offset counts pages$/m,
     );
     expect(served.requests.every((r) => r.method === "GET")).toBe(true);
   });
@@ -57,6 +57,7 @@ describe("workflows probe", () => {
       offsetUnit: "pages",
       requests: served.requests.length,
       source: "server",
+      server: "http://workflows.test",
     });
     expect(report.checks.map((c: { id: string }) => c.id)).toEqual([...CHECK_IDS]);
     expect(Object.keys(report.checks[0])).toEqual(["id", "statement", "verdict", "evidence"]);

@@ -3,17 +3,18 @@ import type { Middleware } from "openapi-fetch";
 
 export type { Entry as HarEntry, Har, Header as HarHeader, Log as HarLog } from "har-format";
 
+/** Every option also takes `undefined`, meaning "not given" (for `exactOptionalPropertyTypes`). */
 export interface HarRecorderOptions {
   /** Entries kept; past it the oldest entry is dropped (counted in `dropped`). Default 1 000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Bytes of each response body kept; a longer body is cut there (the entry gets `_truncated: true`). Default 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Header names whose values are replaced by `[REDACTED]`. Default: authorization, proxy-authorization, cookie, set-cookie. */
-  redactHeaders?: readonly string[];
+  redactHeaders?: readonly string[] | undefined;
   /** Milliseconds since the epoch, for `startedDateTime` and `time`. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** `log.creator`. Default `{ name: "@workflows-kit/client", version: "" }`. */
-  creator?: { name: string; version: string };
+  creator?: { name: string; version: string } | undefined;
 }
 
 export interface HarRecorder {

@@ -96,6 +96,23 @@ export interface CallSettings extends AttemptLimits {
 const delay = (minimum: number) => ({ type: "number", minimum, maximum: 2_147_483_647 });
 const RETRIES = { type: "integer", minimum: 0 };
 
+/**
+ * `settings`, or InvalidParameterError naming a key of `options` it has no setting for (a typo),
+ * never with its value: a misspelt `apiKey` holds the key.
+ */
+function checkKeys<T extends object>(options: object, settings: T): T {
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !Object.hasOwn(settings, key)) {
+      throw new InvalidParameterError(
+        key,
+        "<redacted>",
+        `is not an option (known: ${Object.keys(settings).join(", ")})`,
+      );
+    }
+  }
+  return settings;
+}
+
 const systemClock: Clock = {
   now: Date.now,
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -145,9 +162,11 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
   for (const [name, value] of Object.entries(seams)) {
     if (typeof value !== "function") throw new InvalidParameterError(name, value, "must be a function");
   }
-  return {
-    ...options,
+  // Every option has its setting here: an option without one is a typo.
+  return checkKeys(options, {
+    apiKey: options.apiKey,
     baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
+    fetch: options.fetch,
     validate: options.validate ?? true,
     offsetUnit: checkOption("offsetUnit", options.offsetUnit, specOffsetUnit, {
       type: "string",
@@ -160,7 +179,7 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
     maxRetryAfterMs: checkOption("maxRetryAfterMs", options.maxRetryAfterMs, 60_000, delay(0)),
     clock,
     random,
-  };
+  });
 }
 
 function headersOption(headers: HeadersInit | undefined): Headers {
@@ -186,10 +205,10 @@ export function callSettings(options: CallOptions = {}, client: AttemptLimits): 
   if (signal != null && !(signal instanceof AbortSignal)) {
     throw new InvalidParameterError("signal", signal, "must be an AbortSignal");
   }
-  return {
+  return checkKeys(options, {
     signal,
     headers: headersOption(headers),
-    maxRetries: checkOption("maxRetries", maxRetries, client.maxRetries, RETRIES),
     timeoutMs: checkOption("timeoutMs", timeoutMs, client.timeoutMs, delay(1)),
-  };
+    maxRetries: checkOption("maxRetries", maxRetries, client.maxRetries, RETRIES),
+  });
 }

@@ -9,17 +9,14 @@ type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, 
 /** `T` whose optional properties also take `undefined`, for callers with `exactOptionalPropertyTypes`. */
 type AllowUndefined<T> = { [K in keyof T]: K extends RequiredKeys<T> ? T[K] : T[K] | undefined };
 
-/** Parameters of one page request; see the spec for each one's meaning. */
-export type ListWorkflowInstancesInput = AllowUndefined<
+type ListInput = AllowUndefined<
   Omit<ListWorkflowInstancesParams, "startTimeFrom" | "startTimeTo"> & {
     startTimeFrom?: DateInput;
     startTimeTo?: DateInput;
   }
 >;
-
-/** Filters of a full walk: everything but limit/offset, which the walk owns. */
-export type IterateWorkflowInstancesInput = AllowUndefined<
-  Omit<ListWorkflowInstancesInput, "limit" | "offset"> & {
+type WalkParams = AllowUndefined<
+  Omit<ListInput, "limit" | "offset"> & {
     /** Items per request (the spec's `limit`, 1–500). Default: the spec's default limit. */
     pageSize?: number;
     /**
@@ -36,6 +33,13 @@ export type IterateWorkflowInstancesInput = AllowUndefined<
     prefetch?: number;
   }
 >;
+
+// A mapped type written here carries the alias: compiler errors say `ListWorkflowInstancesInput`, not
+// `AllowUndefined<Omit<…>>` (an interface would too, but loses assignability to Record<string, unknown>).
+/** Parameters of one page request; see the spec for each one's meaning. */
+export type ListWorkflowInstancesInput = { [K in keyof ListInput]: ListInput[K] };
+/** Filters of a full walk: everything but limit/offset, which the walk owns (passing them is an error). */
+export type IterateWorkflowInstancesInput = { [K in keyof WalkParams]: WalkParams[K] };
 
 /** A walk's input, split: the filters as they go on the wire, and the walk's own options. */
 export interface WalkInput {
@@ -95,8 +99,20 @@ export function toWalk(params: IterateWorkflowInstancesInput): WalkInput {
     pageSize = DEFAULT_LIMIT,
     maxItems = Infinity,
     prefetch = 0,
+    // Not in the type, yet easy to pass: the walk sets both on every request, so they would be lost.
+    limit,
+    offset,
     ...filters
-  } = params ?? ({} as IterateWorkflowInstancesInput);
+  } = (params ?? {}) as IterateWorkflowInstancesInput & Pick<ListWorkflowInstancesParams, "limit" | "offset">;
+  for (const [name, value] of Object.entries({ limit, offset })) {
+    if (value !== undefined) {
+      throw new InvalidParameterError(
+        name,
+        value,
+        "is not a walk parameter: use pageSize (the walk owns offsets)",
+      );
+    }
+  }
   // Infinity, the default, is no cap.
   if (maxItems !== Infinity) checkOption("maxItems", maxItems, 0, { type: "integer", minimum: 0 });
   checkOption("prefetch", prefetch, 0, { type: "integer", minimum: 0, maximum: 16 });

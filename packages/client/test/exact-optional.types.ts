@@ -1,6 +1,7 @@
 // Type-level test, compiled by `typecheck` (tsc with exactOptionalPropertyTypes, as strict consumers
 // have it): every optional input takes `undefined` explicitly. Without `| undefined` on them, each
 // assignment below is TS2379/TS2375.
+import { createHarRecorder, type HarRecorderOptions } from "../src/har.js";
 import type {
   CallOptions,
   ErrorCode,
@@ -58,6 +59,14 @@ export const options: WorkflowsClientOptions = {
   clock: undefined,
   random: undefined,
 };
+export const har: HarRecorderOptions = {
+  maxEntries: maybeNumber,
+  maxBodyBytes: maybeNumber,
+  redactHeaders: undefined,
+  now: undefined,
+  creator: undefined,
+};
+export const recorder = createHarRecorder({ maxEntries: undefined });
 export const calls = [
   client.listWorkflowInstances({ ...ids, status: maybeStatus }, { signal: maybeSignal }),
   client.iterateWorkflowInstances({ ...ids, status: maybeStatus }, undefined),
@@ -69,6 +78,12 @@ export const calls = [
 export const noAccount: ListWorkflowInstancesInput = { definitionId: ids.definitionId };
 // @ts-expect-error accountId cannot be undefined
 export const undefinedAccount: ListWorkflowInstancesInput = { ...ids, accountId: undefined };
+
+// A walk owns limit and offset (at run time an InvalidParameterError saying to use pageSize).
+// @ts-expect-error limit is not a walk parameter
+export const walkLimit: IterateWorkflowInstancesInput = { ...ids, limit: 10 };
+// The inputs stay plain object types: code that passes them on as records still compiles.
+export const asRecord: Record<string, unknown>[] = [list, walk];
 
 // Error codes: the documented ones by name, any other number too; re-exported spec types.
 export const known: ErrorCode = 1100;

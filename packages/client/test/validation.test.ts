@@ -5,6 +5,7 @@ import {
   type CallOptions,
   createWorkflowsClient,
   InvalidParameterError,
+  type IterateWorkflowInstancesInput,
   type ListWorkflowInstancesInput,
   type WorkflowsClientOptions,
 } from "../src/index.js";
@@ -238,6 +239,36 @@ describe("createWorkflowsClient", () => {
     expect(client.offsetUnit).toBe("pages");
   });
 
+  it.each([
+    { name: "a misspelt option", options: { retries: 3 }, key: "retries" },
+    { name: "another client's option", options: { timeout: 5_000 }, key: "timeout" },
+    // A misspelt apiKey holds the key: the value is never echoed.
+    { name: "a misspelt apiKey", options: { api_key: "sk-test-SECRET-123" }, key: "api_key" },
+  ])("rejects $name, naming it and the known options, without echoing its value", ({ options, key }) => {
+    let thrown: unknown;
+    try {
+      createWorkflowsClient({ apiKey: secret, ...options } as WorkflowsClientOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as object | undefined)?.constructor).toBe(InvalidParameterError);
+    const invalid = thrown as InvalidParameterError;
+    expect({ parameter: invalid.parameter, value: invalid.value }).toEqual({
+      parameter: key,
+      value: "<redacted>",
+    });
+    expect(invalid.message).toBe(
+      `${key} is not an option (known: apiKey, baseUrl, fetch, validate, offsetUnit, maxRetries, timeoutMs, ` +
+        'retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs, clock, random) (got "<redacted>")',
+    );
+    expect(`${invalid.message}${invalid.stack}${JSON.stringify(invalid)}`).not.toContain("SECRET");
+  });
+
+  it("accepts an unknown option given as undefined, as if left out", () => {
+    const options = { apiKey, retries: undefined } as WorkflowsClientOptions;
+    expect(() => createWorkflowsClient(options)).not.toThrow();
+  });
+
   it("accepts a clock with the three methods", () => {
     expect(() => createWorkflowsClient({ apiKey, clock: createVirtualClock() })).not.toThrow();
   });
@@ -279,6 +310,25 @@ describe("call options", () => {
     },
   );
 
+  it("rejects an unknown call option, naming it and the known ones, in list and walk; nothing sent", async () => {
+    const { client, observed } = setup();
+    // Not `timeoutMs`: a bound the caller believes is set, silently ignored before.
+    const call = { timeout: 5 } as CallOptions;
+    for (const request of [
+      client.listWorkflowInstances(ids, call),
+      collect(client.iterateWorkflowInstances(ids, call)),
+      collect(client.iterateWorkflowInstancePages(ids, call)),
+    ]) {
+      const error = (await rejectionOf(request)) as InvalidParameterError;
+      expect((error as object).constructor).toBe(InvalidParameterError);
+      expect(error.parameter).toBe("timeout");
+      expect(error.message).toBe(
+        'timeout is not an option (known: signal, headers, timeoutMs, maxRetries) (got "<redacted>")',
+      );
+    }
+    expect(observed.requests).toHaveLength(0);
+  });
+
   it("accepts every call option given as undefined", async () => {
     const { client, observed } = setup();
     const call = { signal: undefined, headers: undefined, timeoutMs: undefined, maxRetries: undefined };
@@ -316,6 +366,42 @@ describe("iterateWorkflowInstances input", () => {
     expect((error as InvalidParameterError).parameter).toBe(parameter);
     expect((error as InvalidParameterError).value).toBe(Object.values(params)[0]);
     expect(observed.requests).toHaveLength(0);
+  });
+});
+
+describe("a walk owns limit and offset", () => {
+  it.each([
+    { params: { limit: 10 }, parameter: "limit", value: 10 },
+    { params: { offset: 3 }, parameter: "offset", value: 3 },
+    { params: { limit: 10, offset: 3, pageSize: 10 }, parameter: "limit", value: 10 },
+  ])(
+    "$params → InvalidParameterError($parameter) saying to use pageSize; nothing sent",
+    async ({ params, parameter, value }) => {
+      // With validate: false too: this is about the walk's correctness, not the spec's rules.
+      for (const validate of [true, false]) {
+        const { client, observed } = setup(undefined, { validate });
+        const walk = { ...ids, ...params } as IterateWorkflowInstancesInput;
+        for (const request of [
+          collect(client.iterateWorkflowInstances(walk)),
+          collect(client.iterateWorkflowInstancePages(walk)),
+        ]) {
+          const error = (await rejectionOf(request)) as InvalidParameterError;
+          expect((error as object).constructor).toBe(InvalidParameterError);
+          expect({ parameter: error.parameter, value: error.value }).toEqual({ parameter, value });
+          expect(error.message).toBe(
+            `${parameter} is not a walk parameter: use pageSize (the walk owns offsets) (got ${value})`,
+          );
+        }
+        expect(observed.requests).toHaveLength(0);
+      }
+    },
+  );
+
+  it("takes limit and offset given as undefined as left out", async () => {
+    const { client, observed } = setup();
+    const walk = { ...ids, limit: undefined, offset: undefined } as IterateWorkflowInstancesInput;
+    expect(await collect(client.iterateWorkflowInstances(walk))).toHaveLength(1);
+    expect(observed.requests).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,12 @@
 import type { Exchange } from "./exchange.js";
 import type { SpecFacts } from "./spec.js";
 
+/** `n` and the noun, plural unless `n` is 1: "1 answer", "9 answers", "0 other entries". */
+export const counted = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
+
+/** The verb for `n` subjects: `agree(1, "holds", "hold")` is "holds". */
+export const agree = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
 /** `confirmed`: the server did what the spec says; `contradicted`: it did not; `inconclusive`: not enough data. */
 export type Verdict = "confirmed" | "contradicted" | "inconclusive";
 

@@ -1,4 +1,4 @@
-import type { CheckResult, Verdict } from "./checks.js";
+import { type CheckResult, counted, type Verdict } from "./checks.js";
 import type { ProbeReport } from "./probe.js";
 
 /** How many checks got each verdict. */
@@ -15,8 +15,8 @@ function summaryLine(report: ProbeReport): string {
   const counts = verdictCounts(report);
   const traffic =
     report.source === "har"
-      ? `${report.requests} recorded requests checked, ${report.ignored} other entries ignored`
-      : `${report.requests} requests sent`;
+      ? `${counted(report.requests, "recorded request")} checked${report.server ? ` (from ${report.server})` : ""}, ${counted(report.ignored, "other entry", "other entries")} ignored`
+      : `${counted(report.requests, "request")} sent to ${report.server}`;
   const unit =
     report.offsetUnit === null ? "offset unit not determined" : `offset counts ${report.offsetUnit}`;
   return `${counts.confirmed} confirmed, ${counts.contradicted} contradicted, ${counts.inconclusive} inconclusive; ${traffic}; ${unit}`;
@@ -44,14 +44,15 @@ export function formatProbeTable(report: ProbeReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `{ checks, offsetUnit, requests, source, ignored, stopped? }`, pretty-printed (the HAR is left out). */
+/** `{ checks, offsetUnit, requests, source, server, ignored, stopped? }`, pretty-printed (the HAR is left out). */
 export function formatProbeJson(report: ProbeReport): string {
-  const { checks, offsetUnit, requests, source, ignored, stopped } = report;
+  const { checks, offsetUnit, requests, source, server, ignored, stopped } = report;
   const out = {
     checks,
     offsetUnit,
     requests,
     source,
+    server,
     ignored,
     ...(stopped === undefined ? {} : { stopped }),
   };
@@ -78,6 +79,7 @@ export function formatProbeJunit(report: ProbeReport): string {
     "    <properties>",
     `      <property name="offsetUnit" value="${report.offsetUnit ?? "unknown"}"/>`,
     `      <property name="requests" value="${report.requests}"/>`,
+    `      <property name="server" value="${xml(report.server ?? "")}"/>`,
     "    </properties>",
   ];
   for (const check of report.checks) {

@@ -12,7 +12,7 @@ import {
   type WorkflowsClient,
 } from "@workflows-kit/client";
 import { createHarRecorder } from "@workflows-kit/client/har";
-import { type CheckId, type Finding, finding } from "./checks.js";
+import { agree, type CheckId, counted, type Finding, finding } from "./checks.js";
 import { type Exchange, type Instance, instancesOf, lengthOf, readHar } from "./exchange.js";
 import {
   acrossPages,
@@ -32,21 +32,21 @@ export interface LiveProbeOptions {
   accountId: string;
   definitionId: string;
   /** Default: the spec's server. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Default: globalThis.fetch. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** At most this many requests (429 waits included); checks left without one are inconclusive. Default 30. */
-  maxRequests?: number;
+  maxRequests?: number | undefined;
   /** Bound on each request. Default: the client's (30 000 ms). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A 429's Retry-After up to this long is waited for, then the request is sent again; a longer one ends the probe. Default 30 000 ms. */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Waits for a 429's Retry-After. Default: a timer that the signal cancels. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Clock of the recorded HAR. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Stops the probe (the current request is aborted; the probe rejects with WorkflowsAbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface LiveResult {
@@ -130,7 +130,7 @@ class Session {
     for (;;) {
       if (this.stopped) return undefined;
       if (this.sent >= this.maxRequests) {
-        this.stopped = `not run: the probe's budget of ${this.maxRequests} requests ran out`;
+        this.stopped = `not run: the probe's budget of ${counted(this.maxRequests, "request")} ran out`;
         return undefined;
       }
       this.sent++;
@@ -204,7 +204,7 @@ export async function probeServer(options: LiveProbeOptions, facts: SpecFacts): 
   if (!sample) {
     findings["offset.unit"] = findings["order.across-pages"] = skipped();
   } else if (L < 2) {
-    const why = `only ${S.length} instances match; telling pages from items needs at least 5`;
+    const why = `only ${counted(S.length, "instance")} ${agree(S.length, "matches", "match")}; telling pages from items needs at least 5`;
     findings["offset.unit"] = findings["order.across-pages"] = finding("inconclusive", why, [sample]);
   } else {
     const p0 = await session.send({ limit: L, offset: 0 });
@@ -402,19 +402,19 @@ function judgeDefault(
         )
       : finding(
           "contradicted",
-          `${n0} instances without limit, yet limit=${sampleLimit} returned ${nS}`,
+          `${counted(n0, "instance")} without limit, yet limit=${sampleLimit} returned ${nS}`,
           both,
         );
   }
   if (n0 < nS)
     return finding(
       "contradicted",
-      `${n0} instances without limit, yet limit=${sampleLimit} returned ${nS}`,
+      `${counted(n0, "instance")} without limit, yet limit=${sampleLimit} returned ${nS}`,
       both,
     );
   return finding(
     "inconclusive",
-    `only ${nS} instances match; the default shows with more than ${defaultLimit}`,
+    `only ${counted(nS, "instance")} ${agree(nS, "matches", "match")}; the default shows with more than ${defaultLimit}`,
     both,
   );
 }
@@ -481,14 +481,14 @@ function judgeFilter(
     return expected > 0
       ? finding(
           "contradicted",
-          `${name}=${value} returned nothing, though the sample holds ${expected} such instances`,
+          `${name}=${value} returned nothing, though the sample holds ${counted(expected, "such instance")}`,
           [answer],
         )
       : finding("inconclusive", `no instance has ${name} ${value}`, [answer]);
   }
   return finding(
     "confirmed",
-    `${name}=${value} returned ${page.length} instances, all with ${name} ${value}, and left the others out`,
+    `${name}=${value} returned ${counted(page.length, "instance")}, ${agree(page.length, "with", "all with")} ${name} ${value}, and left the others out`,
     [answer],
   );
 }

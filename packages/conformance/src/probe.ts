@@ -1,4 +1,5 @@
 import type { Har } from "@workflows-kit/client";
+import { servers } from "@workflows-kit/types";
 import { type CheckResult, toResults } from "./checks.js";
 import { readHar } from "./exchange.js";
 import { type LiveProbeOptions, probeServer } from "./live.js";
@@ -7,7 +8,7 @@ import { loadSpecFacts, type SpecFacts } from "./spec.js";
 
 export interface SpecOption {
   /** The OpenAPI document whose statements are checked. Default: the one `@workflows-kit/types` ships. */
-  spec?: string;
+  spec?: string | undefined;
 }
 
 /** Checks recorded traffic instead of sending requests. */
@@ -15,16 +16,22 @@ export interface HarProbeOptions extends SpecOption {
   /** A parsed HAR 1.2 document (`JSON.parse` of a .har file). */
   har: unknown;
   /** Only this account's requests count (others are ignored). */
-  accountId?: string;
+  accountId?: string | undefined;
   /** Only this definition's requests count (others are ignored). */
-  definitionId?: string;
+  definitionId?: string | undefined;
 }
 
 export type ProbeOptions = (LiveProbeOptions & SpecOption) | HarProbeOptions;
 
 export interface ProbeReport {
-  /** Where the answers came from: requests the probe sent, or a recording. */
+  /** Where the answers came from: requests the probe sent (a live probe), or a recording. */
   source: "server" | "har";
+  /**
+   * The server the answers came from, as an origin (scheme, host, port: never credentials, path or
+   * query). Live: the base URL probed. HAR: the recorded requests' origin; null when the recording
+   * checked none, or requests to more than one (each evidence request names its URL).
+   */
+  server: string | null;
   /** Every check, in a fixed order, each with its verdict and evidence. */
   checks: CheckResult[];
   /** What `offset` counts on this server as observed; null when it could not be told. */
@@ -63,8 +70,10 @@ export async function probeConformance(options: ProbeOptions): Promise<ProbeRepo
       ...(options.definitionId === undefined ? {} : { definitionId: options.definitionId }),
     });
     const { findings, offsetUnit } = checkRecording(exchanges, facts);
+    const origins = new Set(exchanges.map((exchange) => new URL(exchange.url).origin));
     return {
       source: "har",
+      server: origins.size === 1 ? ([...origins][0] as string) : null,
       checks: toResults(facts, findings, "not shown by the recording"),
       offsetUnit,
       requests: exchanges.length,
@@ -74,6 +83,8 @@ export async function probeConformance(options: ProbeOptions): Promise<ProbeRepo
   const result = await probeServer(options, facts);
   return {
     source: "server",
+    // The client refused a base URL that is not an absolute http(s) URL before any request.
+    server: new URL(options.baseUrl ?? servers[0]).origin,
     checks: toResults(facts, result.findings, "not run"),
     offsetUnit: result.offsetUnit,
     requests: result.requests,

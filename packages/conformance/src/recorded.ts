@@ -2,7 +2,7 @@
 // `--har` over a user's. Each answers from what came back, never from what was expected to exist.
 import { toTicks } from "@workflows-kit/client";
 import type { CheckId, Finding } from "./checks.js";
-import { finding } from "./checks.js";
+import { agree, counted, finding } from "./checks.js";
 import {
   type Exchange,
   excerpt,
@@ -66,7 +66,15 @@ export function shapeViolations(exchange: Exchange, facts: SpecFacts): { problem
   return { problems, at };
 }
 
-function shapeOf(exchanges: readonly Exchange[], facts: SpecFacts, what: string, none: string): Finding {
+/** "answers with status 200", "1 answer with status 400 or 401": the statuses of `exchanges`, in order. */
+function answersWith(exchanges: readonly Exchange[]): string {
+  const statuses = [...new Set(exchanges.map((e) => e.status))].sort((a, b) => a - b);
+  const last = statuses.pop();
+  const list = statuses.length ? `${statuses.join(", ")} or ${last}` : `${last}`;
+  return `${exchanges.length === 1 ? "answer" : "answers"} with status ${list}`;
+}
+
+function shapeOf(exchanges: readonly Exchange[], facts: SpecFacts, none: string): Finding {
   const checked = exchanges.filter((e) => e.body !== undefined || facts.responseFor(e.status) === undefined);
   let firstBad: { exchange: Exchange; problems: string[]; at?: unknown } | undefined;
   let bad = 0;
@@ -80,25 +88,30 @@ function shapeOf(exchanges: readonly Exchange[], facts: SpecFacts, what: string,
     const { exchange, problems, at } = firstBad;
     return finding(
       "contradicted",
-      `${bad} of ${exchanges.length} ${what} break the spec: ${problems.join("; ")}`,
+      `${bad} of ${exchanges.length} ${answersWith(exchanges)} ${agree(bad, "breaks", "break")} the spec: ${problems.join("; ")}`,
       [exchange],
       excerpt(at === undefined ? (exchange.body ?? "") : JSON.stringify(at)),
     );
   }
   if (checked.length === 0) return finding("inconclusive", none);
-  return finding("confirmed", `${checked.length} ${what} match the spec's schema`, checked.slice(0, 3));
+  const n = checked.length;
+  return finding(
+    "confirmed",
+    `${n} ${answersWith(checked)} ${agree(n, "matches", "match")} the spec's schema`,
+    checked.slice(0, 3),
+  );
 }
 
 /** Every 2xx answer against the spec's schema for it. */
 export function checkInstanceShapes(exchanges: readonly Exchange[], facts: SpecFacts): Finding {
   const ok = exchanges.filter((e) => e.status >= 200 && e.status < 300);
-  return shapeOf(ok, facts, "200 answers", "no 200 answer with a body was seen");
+  return shapeOf(ok, facts, "no 200 answer with a body was seen");
 }
 
 /** Every error answer (status >= 400) against the spec's schema and headers for its status. */
 export function checkErrorShapes(exchanges: readonly Exchange[], facts: SpecFacts): Finding {
   const errors = exchanges.filter((e) => e.status >= 400);
-  return shapeOf(errors, facts, "error answers", "no error answer was seen");
+  return shapeOf(errors, facts, "no error answer was seen");
 }
 
 /** The first place where a page goes from older to newer, if any. */
@@ -165,7 +178,7 @@ export function checkPageLength(exchanges: readonly Exchange[]): Finding {
     const length = lengthOf(exchange);
     if (limit === undefined || length === undefined) continue;
     if (length > limit) {
-      return finding("contradicted", `${length} instances for limit=${limit}`, [exchange]);
+      return finding("contradicted", `${counted(length, "instance")} for limit=${limit}`, [exchange]);
     }
     if (length === limit && limit > 0) full ??= exchange;
   }
@@ -263,7 +276,7 @@ export function checkFilter(exchanges: readonly Exchange[], name: "status" | "ve
   if (shown.length === 0) return finding("inconclusive", `no answer to a ${name} filter held an instance`);
   return finding(
     "confirmed",
-    `${shown.length} answers to a ${name} filter hold only matching instances`,
+    `${counted(shown.length, "answer")} to a ${name} filter ${agree(shown.length, "holds", "hold")} only matching instances`,
     shown.slice(0, 3),
   );
 }
@@ -289,7 +302,7 @@ export function checkDateBound(
   if (bounded.length === 0) return finding("inconclusive", `no answer to a ${name} filter was seen`);
   return finding(
     "inconclusive",
-    `${bounded.length} answers honour ${name}, but no instance sat exactly on the bound, so inclusiveness is not shown`,
+    `${counted(bounded.length, "answer")} ${agree(bounded.length, "honours", "honour")} ${name}, but no instance sat exactly on the bound, so inclusiveness is not shown`,
     bounded.slice(0, 3),
   );
 }

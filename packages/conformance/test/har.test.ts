@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { InvalidHarError, probeConformance } from "../src/index.js";
+import { formatProbeJson, formatProbeTable, InvalidHarError, probeConformance } from "../src/index.js";
 import { API_KEY, DRIFTS, harViolations, idsWith, providers, recordTraffic, verdicts } from "./support.js";
 
 const servers = providers();
@@ -11,7 +11,15 @@ describe("probeConformance({ har }): recorded traffic, no request sent", () => {
     expect(harViolations(har)).toEqual([]);
     const report = await probeConformance({ har });
     expect(report).toMatchObject({ source: "har", offsetUnit: "pages", ignored: 0 });
+    // The recording names the server it came from: the provider's origin, as the requests went.
+    expect(report.server).toBe(new URL(servers.get("spec").url).origin);
     expect(report.requests).toBe(har.log.entries.length);
+    // Counted in words: several 200s, the one 404 of the unknown definition.
+    const reason = (id: string) => report.checks.find((c) => c.id === id)?.evidence.reason;
+    expect(reason("shape.instances")).toBe(
+      `${report.requests - 1} answers with status 200 match the spec's schema`,
+    );
+    expect(reason("shape.errors")).toBe("1 answer with status 404 matches the spec's schema");
     // Everything else is confirmed.
     expect(verdicts(report)).toMatchObject({
       contradicted: [],
@@ -147,6 +155,70 @@ describe("probeConformance({ har }): recorded traffic, no request sent", () => {
         "timestamps.precision",
       ],
     });
+  });
+
+  it("counts in words: one answer is singular, and the report says which server the recording came from", async () => {
+    const url = (query: string) =>
+      `https://automation.8x8.com/api/v1/accounts/acme/definitions/5870442f-3ddd-4657-b74c-6e17308f5230/workflows${query}`;
+    const entry = (query: string, status: number, body: unknown) => ({
+      request: { method: "GET", url: url(query) },
+      response: {
+        status,
+        headers: [{ name: "content-type", value: "application/json" }],
+        content: { text: JSON.stringify(body) },
+      },
+    });
+    const instance = {
+      workflowId: "60dbe307fe55d99fc083db61",
+      data: { accountId: "acme", triggeredAt: "2021-06-30T03:20:39.3857479Z" },
+      definitionId: "5870442f-3ddd-4657-b74c-6e17308f5230",
+      version: 1,
+      status: "Complete",
+      startedAt: "2021-06-30T03:20:39.49Z",
+      completedAt: "2021-06-30T03:21:25.83Z",
+    };
+    const unauthorized = {
+      code: 1200,
+      message: "Unauthorized",
+      errorId: "e1",
+      timestamp: "2021-07-13T01:28:37.66Z",
+    };
+    const har = {
+      log: { entries: [entry("?status=Complete", 200, [instance]), entry("", 401, unauthorized)] },
+    };
+    const report = await probeConformance({ har });
+    const reason = (id: string) => report.checks.find((c) => c.id === id)?.evidence.reason;
+    expect(reason("shape.instances")).toBe("1 answer with status 200 matches the spec's schema");
+    expect(reason("shape.errors")).toBe("1 answer with status 401 matches the spec's schema");
+    expect(reason("filter.status")).toBe("1 answer to a status filter holds only matching instances");
+    expect(report.server).toBe("https://automation.8x8.com");
+    expect(formatProbeTable(report)).toContain(
+      "2 recorded requests checked (from https://automation.8x8.com), 0 other entries ignored",
+    );
+    expect(JSON.parse(formatProbeJson(report))).toMatchObject({
+      source: "har",
+      server: "https://automation.8x8.com",
+    });
+
+    // An answer that breaks the schema: "1 of 1 answer … breaks".
+    const broken = await probeConformance({
+      har: {
+        log: {
+          entries: [
+            entry("", 401, { code: 1200 }),
+            { ...entry("", 200, []), request: { url: "http://127.0.0.1:4011/x" } },
+          ],
+        },
+      },
+    });
+    expect(broken.checks.find((c) => c.id === "shape.errors")?.evidence.reason).toMatch(
+      /^1 of 1 answer with status 401 breaks the spec: /,
+    );
+    // One entry of the operation, one ignored; a recording of nothing names no server.
+    expect(formatProbeTable(broken)).toContain(
+      "1 recorded request checked (from https://automation.8x8.com), 1 other entry ignored",
+    );
+    expect((await probeConformance({ har: { log: { entries: [] } } })).server).toBeNull();
   });
 
   it.each([

@@ -45,9 +45,15 @@ async function probe(
 
 describe("probeConformance against the reference provider", () => {
   it("confirms every check, with read-only GETs sent one at a time", async () => {
-    const { report, seen, maxInFlight } = await probe(servers.get("spec"));
+    const server = servers.get("spec");
+    const { report, seen, maxInFlight } = await probe(server);
     expect(report.checks.map((c) => [c.id, c.verdict])).toEqual(CHECK_IDS.map((id) => [id, "confirmed"]));
     expect(report).toMatchObject({ source: "server", offsetUnit: "pages", ignored: 0 });
+    // Which server was probed: the base URL's origin, in the report, its JSON and its table.
+    const origin = new URL(server.url).origin;
+    expect(report.server).toBe(origin);
+    expect(JSON.parse(formatProbeJson(report))).toMatchObject({ source: "server", server: origin });
+    expect(formatProbeTable(report)).toContain(`; ${report.requests} requests sent to ${origin}; `);
     expect(report.requests).toBe(seen.length);
     expect(report.requests).toBeLessThanOrEqual(30);
     expect(new Set(seen.map((r) => r.method))).toEqual(new Set(["GET"]));

@@ -80,7 +80,13 @@ export interface ProbeReport {
   success: boolean;
   checks: number;
   contradicted: string[];
+  /** `server`: a live probe (requests it sent); `har`: a check of recorded traffic. */
+  source: "server" | "har";
+  /** The origin the answers came from; null for a recording of none or of several servers. */
+  server: string | null;
 }
+
+const PROBE_JSON = "expected the output of `workflows probe --format json`";
 
 export function readProbeReport(file: string): ProbeReport {
   let text: string;
@@ -89,16 +95,70 @@ export function readProbeReport(file: string): ProbeReport {
   } catch {
     throw new Error(`no probe report at ${file}`);
   }
-  let report: { checks?: { id?: string; verdict?: string }[] };
+  let report: { checks?: { id?: string; verdict?: string }[]; source?: unknown; server?: unknown };
   try {
     report = JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not JSON: expected the output of \`workflows probe --format json\``);
+    throw new Error(`${file} is not JSON: ${PROBE_JSON}`);
   }
-  if (!Array.isArray(report.checks))
-    throw new Error(`${file} has no "checks": expected the output of \`workflows probe --format json\``);
+  if (!Array.isArray(report.checks)) throw new Error(`${file} has no "checks": ${PROBE_JSON}`);
+  const { source, server } = report;
+  // Evidence must say what it is evidence about: a report without it (an older probe's) cannot be told from Prism's.
+  if (
+    (source !== "server" && source !== "har") ||
+    (server !== null && !(typeof server === "string" && URL.canParse(server))) ||
+    (source === "server" && server === null)
+  ) {
+    throw new Error(
+      `${file} does not say which server it probed ("source" and "server"): ${PROBE_JSON} of this release`,
+    );
+  }
   const contradicted = report.checks.filter((c) => c.verdict === "contradicted").map((c) => String(c.id));
-  return { file, success: contradicted.length === 0, checks: report.checks.length, contradicted };
+  return {
+    file,
+    success: contradicted.length === 0,
+    checks: report.checks.length,
+    contradicted,
+    source,
+    server: server === null ? null : redactUrl(server),
+  };
+}
+
+/** What a report is evidence of, for people: "a live probe of https://automation.8x8.com". */
+export function probedServer(report: Pick<ProbeReport, "source" | "server">): string {
+  const what = report.source === "server" ? "a live probe" : "a HAR recording";
+  return `${what} of ${report.server ?? "no single server"}`;
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped), localhost and *.localhost: this machine, never the API. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === "::1" ||
+    /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host)
+  );
+}
+
+/**
+ * Why `report` cannot be the provider contract's evidence, or undefined when it can: a live probe of
+ * a loopback host probed Prism or the local provider, not the API whose contract is published.
+ */
+export function loopbackEvidence(report: ProbeReport, shownAs = report.file): string | undefined {
+  if (report.source !== "server" || report.server === null) return undefined;
+  if (!isLoopbackHost(new URL(report.server).hostname)) return undefined;
+  return (
+    `${shownAs} is ${probedServer(report)}, a loopback host (Prism or the local provider, not the API): ` +
+    "it is no evidence for the provider contract. Probe the API " +
+    `(\`workflows probe --account A --definition D --format json > ${shownAs}\` with WORKFLOWS_BASE_URL ` +
+    "unset or the API's), publish only the pacts with --no-provider-contract, or, for testing only, " +
+    "pass --allow-loopback-probe."
+  );
 }
 
 /** `pactflow publish-provider-contract <spec>` with the probe report as its self-verification. */
@@ -111,7 +171,7 @@ export function publishProviderContractCommand(options: {
 }): Command {
   const { spec, provider, version, report, broker } = options;
   return {
-    what: `${spec} as the provider contract of ${provider}, version ${version.sha} on branch ${version.branch}, verified by the probe (${report.success ? "success" : `contradicted: ${report.contradicted.join(", ")}`})`,
+    what: `${spec} as the provider contract of ${provider}, version ${version.sha} on branch ${version.branch}, verified by ${probedServer(report)} (${report.success ? "success" : `contradicted: ${report.contradicted.join(", ")}`})`,
     argv: [
       "pactflow",
       "publish-provider-contract",

@@ -12,6 +12,7 @@ import {
   type Command,
   type Env,
   formatCommand,
+  loopbackEvidence,
   type ProbeReport,
   publishPactsCommand,
   publishProviderContractCommand,
@@ -62,11 +63,13 @@ export const execPact: Exec = async (command, cwd) =>
   (await spawnPact(command, cwd, { stdio: "inherit" })).status;
 
 const USAGE = `usage: contract-publish [--dry-run] [--probe-report FILE] [--[no-]provider-contract]
-                        [--provider NAME] [--branch NAME] [--allow-dirty]
+                        [--provider NAME] [--branch NAME] [--allow-dirty] [--allow-loopback-probe]
   Publishes every pact under packages/*/pacts/ (consumer version = git sha, plus the branch) to
   PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or PACT_BROKER_USERNAME + PACT_BROKER_PASSWORD), and
   for PactFlow also ${SPEC_FILE} as the provider contract, with the probe report
   (--probe-report, else CONFORMANCE_REPORT, else ${DEFAULT_PROBE_REPORT}) as its verification.
+  A live probe of a loopback host (Prism, the local provider) is refused as that evidence;
+  --allow-loopback-probe publishes it anyway, for testing only.
   Without those variables, or with --dry-run, prints the command lines and sends nothing.`;
 
 export async function publish(
@@ -112,6 +115,8 @@ export async function publish(
     values["probe-report"] ?? env.CONFORMANCE_REPORT ?? DEFAULT_PROBE_REPORT,
   );
   let missing: string | undefined;
+  /** Said when --allow-loopback-probe let a loopback probe through. */
+  let allowed: string | undefined;
   if (providerContract) {
     let report: ProbeReport | undefined;
     try {
@@ -120,7 +125,14 @@ export async function publish(
       missing =
         `${(error as Error).message.replace(reportFile, path.relative(root, reportFile))}: the provider contract needs the probe's report as its evidence. ` +
         `Run \`workflows probe --account A --definition D --format json > ${path.relative(root, reportFile)}\` ` +
-        "against the provider (or pass --probe-report FILE / CONFORMANCE_REPORT), or publish only the pacts with --no-provider-contract.";
+        "against the API (or pass --probe-report FILE / CONFORMANCE_REPORT), or publish only the pacts with --no-provider-contract.";
+    }
+    const loopback = report && loopbackEvidence(report, path.relative(root, report.file));
+    if (loopback && values["allow-loopback-probe"] !== true) {
+      missing = loopback;
+      report = undefined;
+    } else if (loopback) {
+      allowed = `${path.relative(root, reportFile)} is a live probe of a loopback host, published as the evidence anyway (--allow-loopback-probe: for testing only)`;
     }
     if (report)
       commands.push(
@@ -142,6 +154,7 @@ export async function publish(
     );
     for (const c of commands) out.push(`  # ${c.what}`, `  ${formatCommand(c)}`);
     if (missing) out.push(`  # not the provider contract (PactFlow): ${missing}`);
+    if (allowed) out.push(`  # ${allowed}`);
     if (isDirty(root))
       out.push("  # the working tree has uncommitted changes: a real run refuses (--allow-dirty)");
     return { exitCode: 0, out: `${out.join("\n")}\n`, err: "" };
@@ -152,6 +165,7 @@ export async function publish(
       1,
       `contract:publish: nothing published: uncommitted changes, and the pacts are published as ${version.sha} (commit first, or --allow-dirty)`,
     );
+  if (allowed) out.push(`contract:publish: ${allowed}`);
   for (const c of commands) {
     console.log(`contract:publish: ${c.what}\n  ${formatCommand(c)}`);
     const code = await exec(c, root);
@@ -173,6 +187,7 @@ function parse(args: string[]) {
       provider: { type: "string" },
       branch: { type: "string" },
       "allow-dirty": { type: "boolean" },
+      "allow-loopback-probe": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   brokerFromEnv,
   formatCommand,
+  isLoopbackHost,
+  loopbackEvidence,
+  type ProbeReport,
   publishPactsCommand,
   publishProviderContractCommand,
   readProbeReport,
@@ -91,10 +94,19 @@ describe("command lines", () => {
           { id: "order", verdict: "confirmed" },
           { id: "offset-unit", verdict: "contradicted" },
         ],
+        source: "server",
+        server: "https://automation.8x8.com",
       }),
     );
     const report = readProbeReport(file);
-    expect(report).toEqual({ file, success: false, checks: 2, contradicted: ["offset-unit"] });
+    expect(report).toEqual({
+      file,
+      success: false,
+      checks: 2,
+      contradicted: ["offset-unit"],
+      source: "server",
+      server: "https://automation.8x8.com",
+    });
     const command = publishProviderContractCommand({
       spec: "spec/workflows.openapi.yaml",
       provider: "workflows-api",
@@ -108,7 +120,9 @@ describe("command lines", () => {
         "--verification-results probe.json --verification-results-content-type application/json " +
         "--verification-results-format json --verifier workflows-probe --broker-base-url 'https://***@acme.pactflow.io'",
     );
-    expect(command.what).toContain("contradicted: offset-unit");
+    expect(command.what).toContain(
+      "verified by a live probe of https://automation.8x8.com (contradicted: offset-unit)",
+    );
   });
 
   it("redacts a password of basic auth, shows the user, quotes what a shell would split", () => {
@@ -131,6 +145,64 @@ describe("command lines", () => {
     expect(() => readProbeReport(path.join(dir, "junit.xml"))).toThrow("is not JSON");
     writeFileSync(path.join(dir, "other.json"), "{}");
     expect(() => readProbeReport(path.join(dir, "other.json"))).toThrow('has no "checks"');
+  });
+
+  it.each([
+    { name: "an older probe's report (neither source nor server)", report: {} },
+    { name: "a live report without its server", report: { source: "server", server: null } },
+    { name: "a server that is not a URL", report: { source: "server", server: "127.0.0.1" } },
+    { name: "an unknown source", report: { source: "mock", server: "https://automation.8x8.com" } },
+  ])("rejects $name: evidence must say which server it is about", ({ report }) => {
+    const file = path.join(dir, "unsaid.json");
+    writeFileSync(file, JSON.stringify({ checks: [], ...report }));
+    expect(() => readProbeReport(file)).toThrow(`${file} does not say which server it probed`);
+  });
+});
+
+describe("a probe of a loopback host is no evidence for the API", () => {
+  it.each([
+    ["http://127.0.0.1:4011", true],
+    ["http://127.1.2.3", true],
+    ["http://127.1", true], // the URL parser writes it 127.0.0.1
+    ["http://localhost:4010", true],
+    ["http://LOCALHOST.:4010", true],
+    ["http://api.localhost", true],
+    ["http://[::1]:4011", true],
+    ["http://[0:0:0:0:0:0:0:1]", true],
+    ["http://[::ffff:127.0.0.1]:4011", true],
+    ["https://automation.8x8.com", false],
+    ["http://128.0.0.1", false],
+    ["http://10.0.0.1", false],
+    ["http://[::2]", false],
+    ["http://[::ffff:10.0.0.1]", false],
+    ["https://localhost.example.com", false],
+    ["https://127.0.0.1.nip.io", false],
+  ])("%s: loopback %s", (url, loopback) => {
+    expect(isLoopbackHost(new URL(url).hostname)).toBe(loopback);
+  });
+
+  const report = (source: "server" | "har", server: string | null): ProbeReport => ({
+    file: "probe-report.json",
+    success: true,
+    checks: 17,
+    contradicted: [],
+    source,
+    server,
+  });
+
+  it("refuses a live probe of a loopback host, naming the server and the ways out", () => {
+    expect(loopbackEvidence(report("server", "http://127.0.0.1:4011"))).toBe(
+      "probe-report.json is a live probe of http://127.0.0.1:4011, a loopback host (Prism or the local provider, " +
+        "not the API): it is no evidence for the provider contract. Probe the API (`workflows probe --account A " +
+        "--definition D --format json > probe-report.json` with WORKFLOWS_BASE_URL unset or the API's), publish " +
+        "only the pacts with --no-provider-contract, or, for testing only, pass --allow-loopback-probe.",
+    );
+  });
+
+  it("takes a live probe of the API, and a recording of any server (a proxy on loopback may have recorded the API)", () => {
+    expect(loopbackEvidence(report("server", "https://automation.8x8.com"))).toBeUndefined();
+    expect(loopbackEvidence(report("har", "http://127.0.0.1:4011"))).toBeUndefined();
+    expect(loopbackEvidence(report("har", null))).toBeUndefined();
   });
 });
 

@@ -29,8 +29,15 @@ const GIT_ENV = {
 const git = (dir: string, ...args: string[]) =>
   execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" }).trim();
 
+/** A live probe of the API: the report `workflows probe --format json` writes. */
+const API_REPORT = {
+  checks: [{ id: "order", verdict: "confirmed" }],
+  source: "server",
+  server: "https://automation.8x8.com",
+};
+
 /** A committed repository with one consumer's pact, the spec and (unless told) a probe report. */
-function repo(options: { report?: boolean } = {}): { dir: string; sha: string } {
+function repo(options: { report?: false | object } = {}): { dir: string; sha: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "contract-publish-"));
   made.push(dir);
   git(dir, "init", "-q", "-b", "main");
@@ -45,10 +52,7 @@ function repo(options: { report?: boolean } = {}): { dir: string; sha: string } 
   mkdirSync(path.join(dir, "spec"));
   copyFileSync(specPath, path.join(dir, "spec/workflows.openapi.yaml"));
   if (options.report !== false)
-    writeFileSync(
-      path.join(dir, "probe-report.json"),
-      JSON.stringify({ checks: [{ id: "order", verdict: "confirmed" }] }),
-    );
+    writeFileSync(path.join(dir, "probe-report.json"), JSON.stringify(options.report ?? API_REPORT));
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "pacts");
   return { dir, sha: git(dir, "rev-parse", "HEAD") };
@@ -149,6 +153,53 @@ describe("contract:publish", () => {
       exitCode: 1,
       err: "contract:publish: `pact broker publish` failed (exit 1)\n",
     });
+  });
+
+  it("refuses a live probe of a loopback host as the provider contract's evidence, and shows the server it probed", async () => {
+    const { dir } = repo({ report: { ...API_REPORT, server: "http://127.0.0.1:4011" } });
+    const refused = recorder();
+    const outcome = await publish([], { env: PACTFLOW, root: dir, exec: refused.exec });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.err).toContain(
+      "contract:publish: nothing published: probe-report.json is a live probe of http://127.0.0.1:4011, a loopback host",
+    );
+    expect(outcome.err).toContain("--no-provider-contract");
+    expect(refused.ran).toEqual([]);
+
+    // The dry run says so too, and shows no provider contract.
+    const dry = await publish([], { env: {}, root: dir });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.out).toContain(
+      "# not the provider contract (PactFlow): probe-report.json is a live probe of http://127.0.0.1:4011, a loopback host",
+    );
+    expect(dry.out).not.toContain("publish-provider-contract");
+
+    // The pacts alone go out; for testing, --allow-loopback-probe publishes it anyway, saying so.
+    const pactsOnly = recorder();
+    await publish(["--no-provider-contract"], { env: PACTFLOW, root: dir, exec: pactsOnly.exec });
+    expect(pactsOnly.ran.map((c) => c.argv[0])).toEqual(["broker"]);
+    const allowed = recorder();
+    const forced = await publish(["--allow-loopback-probe"], {
+      env: PACTFLOW,
+      root: dir,
+      exec: allowed.exec,
+    });
+    expect(forced.exitCode).toBe(0);
+    expect(allowed.ran.map((c) => c.argv[0])).toEqual(["broker", "pactflow"]);
+    expect(forced.out).toContain("--allow-loopback-probe: for testing only");
+    expect(forced.out).toContain("verified by a live probe of http://127.0.0.1:4011 (success)");
+  });
+
+  it("shows which server a report it publishes probed; refuses a report that does not say", async () => {
+    const { dir } = repo();
+    const dry = await publish([], { env: {}, root: dir });
+    expect(dry.out).toContain("verified by a live probe of https://automation.8x8.com (success)");
+    const { dir: old } = repo({ report: { checks: [{ id: "order", verdict: "confirmed" }] } });
+    const refused = recorder();
+    const outcome = await publish([], { env: PACTFLOW, root: old, exec: refused.exec });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.err).toContain("nothing published: probe-report.json does not say which server it probed");
+    expect(refused.ran).toEqual([]);
   });
 
   it("drives the real pact binary: a loopback broker receives both contracts with the token; no output shows it", async () => {
