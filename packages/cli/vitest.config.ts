@@ -8,5 +8,7 @@ export default defineConfig({
   test: {
     exclude: [...configDefaults.exclude, "test/contract/**", "test/drills/**"],
     setupFiles: ["test/support/no-network.ts"],
+    // One module graph for all files: they share no mutable state, and a worker per file re-imported it.
+    isolate: false,
   },
 });

@@ -46,7 +46,7 @@ export function providers() {
 /** A drifted server: a proxy in front of the reference provider, as a fetch wrapper. */
 export type Drift = (fetch: Fetch) => Fetch;
 
-const asRequest = (input: RequestInfo | URL, init?: RequestInit) => new Request(input, init);
+const asRequest = (input: string | URL | Request, init?: RequestInit) => new Request(input, init);
 
 /** Rewrites the query before the provider sees it. */
 export const rewriteQuery =

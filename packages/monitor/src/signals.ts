@@ -13,7 +13,10 @@ const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
  * stops and writes its checkpoint; a second one while it is stopping calls `exit(128 + number)`
  * (130, 143): the way out when stopping hangs (a stuck disk).
  */
-export function stopOnSignals(source: SignalSource, exit: (code: number) => void) {
+export function stopOnSignals(
+  source: SignalSource,
+  exit: (code: number) => void,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const listener = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) exit(128 + constants.signals[signal]);

@@ -3,7 +3,7 @@ import { createProviderHandler } from "./handler.js";
 import { ProviderStore, type StoreOptions } from "./store.js";
 
 /** A `fetch` answered by the reference provider; `store` is the data it serves. */
-export type ProviderFetch = ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) & {
+export type ProviderFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
   readonly store: ProviderStore;
 };
 
@@ -16,7 +16,7 @@ export type ProviderFetch = ((input: RequestInfo | URL, init?: RequestInit) => P
 export function createProviderFetch(storeOrOptions: ProviderStore | StoreOptions = {}): ProviderFetch {
   const store = storeOrOptions instanceof ProviderStore ? storeOrOptions : new ProviderStore(storeOrOptions);
   const handle = createProviderHandler(store);
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     request.signal.throwIfAborted();
     const { pathname, search } = new URL(request.url);

@@ -12,7 +12,7 @@ export type FetchHandler = (request: Request, index: number) => Response | Promi
 
 export interface ObservedFetch {
   /** The fetch to inject. */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Every request received so far, in arrival order. */
   readonly requests: readonly Request[];
   /** Resolves with request number `index` (0-based) as soon as it has arrived: abort on this event. */

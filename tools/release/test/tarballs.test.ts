@@ -1,21 +1,23 @@
-// What each public package would publish: `pnpm pack` (the same packing `pnpm publish` does,
-// workspace:/catalog: rewritten), extracted and listed. No tests, fixtures, configs or secrets;
-// every source map resolves inside the tarball; the manifest is fit to publish.
+// What each public package would publish: the tarballs `pack:check` made with `pnpm pack` (the same
+// packing `pnpm publish` does, workspace:/catalog: rewritten; turbo runs it before this test), extracted
+// and listed. No tests, fixtures, configs or secrets; every source map resolves inside the tarball; the
+// manifest is fit to publish.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { specPath } from "@workflows-kit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listPublicPackages, type WorkspacePackage } from "../src/release.mjs";
+import { type PackedPackage, packDir } from "../src/pack.mjs";
 
 const execFileAsync = promisify(execFile);
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), "../../../..");
 
 interface Packed {
-  pkg: WorkspacePackage;
+  pkg: PackedPackage;
   /** Paths inside the tarball, relative to its package/ folder. */
   files: string[];
   /** The extracted package/ folder. */
@@ -54,13 +56,13 @@ let scratch: string;
 const packed: Packed[] = [];
 
 beforeAll(async () => {
+  const index = path.join(packDir, "packages.json");
+  if (!existsSync(index)) throw new Error(`no ${index}: run \`pnpm turbo run pack:check\` first`);
   scratch = await mkdtemp(path.join(tmpdir(), "wk-pack-"));
-  for (const pkg of await listPublicPackages(repoRoot)) {
+  for (const pkg of JSON.parse(await readFile(index, "utf8")) as PackedPackage[]) {
     const dest = path.join(scratch, pkg.name.replace("/", "__"));
     await mkdir(dest);
-    await execFileAsync("pnpm", ["pack", "--pack-destination", dest], { cwd: pkg.dir });
-    const [tarball] = (await readdir(dest)).filter((f) => f.endsWith(".tgz"));
-    if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${pkg.name}`);
+    const tarball = path.join(packDir, pkg.tarball);
     const { stdout } = await execFileAsync("tar", ["-tzf", tarball], { cwd: dest });
     await execFileAsync("tar", ["-xzf", tarball], { cwd: dest });
     const files = stdout
@@ -101,7 +103,7 @@ describe("every public tarball", () => {
     for (const { pkg, files, root, manifest } of packed) {
       // In the package folder itself: pnpm pack falls back to the root LICENSE, npm pack does not.
       expect(
-        await readFile(path.join(pkg.dir, "LICENSE"), "utf8").catch(() => "missing"),
+        await readFile(path.join(repoRoot, pkg.dir, "LICENSE"), "utf8").catch(() => "missing"),
         `${pkg.dir}/LICENSE`,
       ).toBe(license);
       expect(files, `${pkg.name}'s tarball`).toContain("LICENSE");

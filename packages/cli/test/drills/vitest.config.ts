@@ -6,5 +6,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/drills/**/*.test.ts"],
+    // The files side by side (vitest gives 2 cores one worker): they mostly wait on sockets and
+    // children, so the task takes as long as its longest file rather than the sum.
+    maxWorkers: 3,
   },
 });

@@ -30,6 +30,9 @@ export async function startRegistry(): Promise<Registry> {
     "  htpasswd:",
     `    file: ${JSON.stringify(path.join(dir, "htpasswd"))}`,
     "    max_users: 10",
+    // bcrypt's fewest rounds: every authenticated request checks the throwaway user's password
+    // again, and the default 10 rounds cost seconds of CPU over a release.
+    "    rounds: 4",
     // No uplinks: nothing is proxied, the registry holds only what the test publishes.
     "uplinks: {}",
     "packages:",
