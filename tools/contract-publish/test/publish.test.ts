@@ -1,62 +1,11 @@
 // contract:publish end to end in throwaway repositories: the dry run, what a real run executes (an
-// injected exec), refusals, and the real `pact` binary against a loopback stand-in for the broker.
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+// injected exec) and refusals. The real `pact` binary runs in the drills (test/drills/).
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { specPath } from "@workflows-kit/spec";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Command } from "../src/plan.js";
-import { type Exec, publish, spawnPact } from "../src/publish.js";
-
-const TOKEN = "s3cr3t-token-value";
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.invalid",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.invalid",
-};
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" }).trim();
-
-/** A live probe of the API: the report `workflows probe --format json` writes. */
-const API_REPORT = {
-  checks: [{ id: "order", verdict: "confirmed" }],
-  source: "server",
-  server: "https://automation.8x8.com",
-};
-
-/** A committed repository with one consumer's pact, the spec and (unless told) a probe report. */
-function repo(options: { report?: false | object } = {}): { dir: string; sha: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), "contract-publish-"));
-  made.push(dir);
-  git(dir, "init", "-q", "-b", "main");
-  mkdirSync(path.join(dir, "packages/app/pacts"), { recursive: true });
-  const pact = {
-    consumer: { name: "app" },
-    provider: { name: "workflows-api" },
-    interactions: [],
-    metadata: { pactSpecification: { version: "4.0" } },
-  };
-  writeFileSync(path.join(dir, "packages/app/pacts/app-workflows-api.json"), JSON.stringify(pact));
-  mkdirSync(path.join(dir, "spec"));
-  copyFileSync(specPath, path.join(dir, "spec/workflows.openapi.yaml"));
-  if (options.report !== false)
-    writeFileSync(path.join(dir, "probe-report.json"), JSON.stringify(options.report ?? API_REPORT));
-  git(dir, "add", "-A");
-  git(dir, "commit", "-q", "-m", "pacts");
-  return { dir, sha: git(dir, "rev-parse", "HEAD") };
-}
+import { type Exec, publish } from "../src/publish.js";
+import { API_REPORT, git, repo, TOKEN } from "./support/repo.js";
 
 const PACTFLOW = { PACT_BROKER_BASE_URL: "https://acme.pactflow.io", PACT_BROKER_TOKEN: TOKEN };
 
@@ -200,76 +149,5 @@ describe("contract:publish", () => {
     expect(outcome.exitCode).toBe(1);
     expect(outcome.err).toContain("nothing published: probe-report.json does not say which server it probed");
     expect(refused.ran).toEqual([]);
-  });
-
-  it("drives the real pact binary: a loopback broker receives both contracts with the token; no output shows it", async () => {
-    const { dir, sha } = repo();
-    const requests: { url: string; auth: string | undefined; body: Record<string, unknown> | undefined }[] =
-      [];
-    const server = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on("end", () => {
-        requests.push({
-          url: req.url ?? "",
-          auth: req.headers.authorization,
-          body: body ? JSON.parse(body) : undefined,
-        });
-        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        res.setHeader("content-type", "application/hal+json");
-        res.end(
-          JSON.stringify(
-            req.url === "/"
-              ? {
-                  _links: {
-                    "pb:publish-contracts": { href: `${base}/contracts/publish` },
-                    "pf:publish-provider-contract": {
-                      href: `${base}/provider-contracts/provider/{provider}/publish`,
-                      templated: true,
-                    },
-                  },
-                }
-              : { notices: [], _embedded: {}, _links: {} },
-          ),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const output: string[] = [];
-    const exec: Exec = async (command, cwd) => {
-      // Only PATH from here: nothing else of this machine's environment reaches the binary.
-      const r = await spawnPact(command, cwd, {
-        stdio: "pipe",
-        env: { PATH: process.env.PATH, PACT_BROKER_HTTP_RETRIES: "0" },
-      });
-      output.push(r.stdout, r.stderr);
-      return 0; // the stand-in's answers are minimal; what matters is what it received
-    };
-    try {
-      const env = {
-        PACT_BROKER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        PACT_BROKER_TOKEN: TOKEN,
-      };
-      const outcome = await publish(["--provider-contract"], { env, root: dir, exec });
-      output.push(outcome.out, outcome.err);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-    const posts = requests.filter((r) => r.body !== undefined);
-    expect(posts.map((r) => r.url)).toEqual([
-      "/contracts/publish",
-      "/provider-contracts/provider/workflows-api/publish",
-    ]);
-    expect(requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
-    expect(posts[0]?.body).toMatchObject({
-      pacticipantName: "app",
-      pacticipantVersionNumber: sha,
-      branch: "main",
-    });
-    expect(posts[1]?.body).toMatchObject({ pacticipantVersionNumber: sha, branch: "main" });
-    expect(JSON.stringify(posts[1]?.body)).toContain('"success":true');
-    expect(output.join("\n")).not.toContain(TOKEN);
   });
 });

@@ -21,6 +21,12 @@ import { API_KEY, drills, expectOutcome, ids } from "./scenarios.js";
 failOnUnhandled();
 
 describe("fault drills (in-process)", () => {
+  // The slack for a loaded machine must not hide a drill that waits for the client's default timeout.
+  it("every bound stays below the default 30 s timeout it guards", () => {
+    const over = drills.filter((d) => d.maxMs + SLACK_MS >= 30_000).map((d) => d.name);
+    expect(over).toEqual([]);
+  });
+
   it.each(drills)(
     "$name",
     (drill) =>

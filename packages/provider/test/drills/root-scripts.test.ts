@@ -1,4 +1,5 @@
-// `pnpm provider` and `pnpm mock` from the repository root, as the README documents them.
+// `pnpm provider`, `pnpm mock`, `pnpm spec:diff` and `pnpm contract:publish` from the repository root,
+// as the READMEs document them: arguments never change a build's cache key.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +31,11 @@ async function dryRun(script: string, extra: string): Promise<DryTask[]> {
     const last = index === parts.length - 1;
     const { code, stdout, stderr } = await startProcess(
       "sh",
-      ["-c", `${part} --dry=json ${last ? extra : ""}`],
+      // A trailing `--` (the script forwards arguments) stays after turbo's own flags.
+      [
+        "-c",
+        `${part.replace(/ --$/, "")} --dry=json${part.endsWith(" --") ? " --" : ""} ${last ? extra : ""}`,
+      ],
       {
         cwd: root,
         inheritEnv: true,
@@ -68,5 +73,24 @@ describe.each([
     expect([code, signal], output).toEqual([0, null]);
     expect(output).toContain(stopped);
     expect(output).not.toMatch(/ELIFECYCLE|Command failed/);
+  });
+});
+
+describe.each([
+  { script: "spec:diff", task: "@workflows-kit/spec-diff#spec:diff", args: ["--base", "HEAD~1"] },
+  {
+    script: "contract:publish",
+    task: "@workflows-kit/contract-publish#contract:publish",
+    args: ["--provider-contract"],
+  },
+])("pnpm $script", ({ script, task, args }) => {
+  it("arguments reach the command only: the builds' cache keys stay the same", async () => {
+    const command = scripts[script] as string;
+    const [plain, withArgs] = [await dryRun(command, ""), await dryRun(command, `-- ${args.join(" ")}`)];
+    const hashes = (tasks: DryTask[]) =>
+      new Map(tasks.filter((t) => t.taskId !== task).map((t) => [t.taskId, t.hash]));
+    expect(hashes(plain).size, "the script builds first").toBeGreaterThan(1);
+    expect(hashes(withArgs)).toEqual(hashes(plain));
+    expect(withArgs.filter((t) => t.cliArguments.length > 0).map((t) => t.taskId)).toEqual([task]);
   });
 });

@@ -10,7 +10,7 @@ export const drillIds = { accountId: "acme", definitionId: "5870442f-3ddd-4657-b
  * suites at once), yet a drill that waits for a default 30 s timeout or a 120 s Retry-After still
  * fails, since every drill sets its own bounds far below that.
  */
-export const SLACK_MS = 5_000;
+export const SLACK_MS = 15_000;
 /** Timers never fire early, but performance.now() and timer rounding can differ by a millisecond or so. */
 export const EARLY_MS = 15;
 
