@@ -15,7 +15,10 @@ import { applyDifferences, viewToSpec } from "./denormalize.js";
  * one process, are checked once (a validator run costs ≈0.1 s per interaction).
  */
 const checked = new Map<string, Promise<Finding[]>>();
-export function cachedCheck(document: Record<string, unknown>, pactFiles: readonly string[]): Promise<Finding[]> {
+export function cachedCheck(
+  document: Record<string, unknown>,
+  pactFiles: readonly string[],
+): Promise<Finding[]> {
   const files = pactFiles.map((f) => {
     const { size, mtimeMs } = statSync(f);
     return [f, size, mtimeMs];
