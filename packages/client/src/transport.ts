@@ -89,12 +89,13 @@ export function createTransport(options: TransportOptions): Transport {
         },
         () => controller.abort(signal.reason),
       );
-      let outcome: { response: Response; body: string } | { cause: unknown };
+      let outcome: { response: Response; body: ArrayBuffer } | { cause: unknown };
       try {
         const headers = new Headers(request.headers);
         headers.set("authorization", authorization);
         const response = await send(request, { headers, signal: controller.signal });
-        outcome = { response, body: await response.text() };
+        // Bytes, not text: openapi-fetch decodes them once (text would be decoded, encoded, decoded again).
+        outcome = { response, body: await response.arrayBuffer() };
       } catch (cause) {
         outcome = { cause };
       } finally {
@@ -129,9 +130,9 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 /** What openapi-fetch gets back: the attempt's response, its body (already read) replayed. */
-function replay(from: Response, text: string, url: string): Response {
+function replay(from: Response, body: ArrayBuffer, url: string): Response {
   // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
-  const response = new Response(text || null, from);
+  const response = new Response(body.byteLength > 0 ? body : null, from);
   // A constructed Response has an empty url; callers of client.raw expect the one it went to.
   Object.defineProperty(response, "url", { value: url });
   return response;
