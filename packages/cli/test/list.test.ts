@@ -35,6 +35,22 @@ function readCsv(text: string): string[][] {
 }
 
 describe("workflows list: formats", () => {
+  it("table with no match: the header on stdout, and stderr says nothing matched", async () => {
+    const served = provider(handmade);
+    const result = await cli(["list", ...ids, "--status", "Suspended", "--version", "2"], {
+      fetch: served.fetch,
+    });
+    expect(result).toEqual({
+      code: 0,
+      stdout: "workflowId  version  status  startedAt  completedAt\n",
+      stderr: "no instances match\n",
+    });
+    const json = await cli(["list", ...ids, "--status", "Suspended", "--version", "2", "--format", "json"], {
+      fetch: served.fetch,
+    });
+    expect(json).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
+  });
+
   it("table (the default): aligned columns, numbers right, a missing completedAt as -", async () => {
     const served = provider(handmade);
     const { code, stdout, stderr } = await cli(["list", ...ids], { fetch: served.fetch });

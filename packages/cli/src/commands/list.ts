@@ -54,4 +54,6 @@ export async function list(command: ListCommand, { client, output, stderr, tty, 
   const instances: WorkflowInstance[] = [];
   for await (const page of pages) instances.push(...page);
   await output.write(renderer.render(instances));
+  // A lone header row reads like a broken table; stdout stays the (empty) result for scripts.
+  if (command.format === "table" && instances.length === 0) stderr.write("no instances match\n");
 }
