@@ -89,30 +89,27 @@ export function createTransport(options: TransportOptions): Transport {
         },
         () => controller.abort(signal.reason),
       );
-      let outcome: { response: Response; body: ArrayBuffer } | { cause: unknown };
+      let response: Response | undefined;
+      let failure: unknown;
       try {
         const headers = new Headers(request.headers);
         headers.set("authorization", authorization);
-        const response = await send(request, { headers, signal: controller.signal });
-        // Bytes, not text: openapi-fetch decodes them once (text would be decoded, encoded, decoded again).
-        outcome = { response, body: await response.arrayBuffer() };
+        response = await readToEnd(await send(request, { headers, signal: controller.signal }), summary.url);
       } catch (cause) {
-        outcome = { cause };
+        failure = cause;
       } finally {
         disarm();
       }
-      if ("cause" in outcome) {
-        const { cause } = outcome;
+      if (!response) {
         if (signal.aborted) throw aborted();
         if (canRetry) {
           await sleep(backoff(attempts - 1));
           continue;
         }
         if (timedOut) throw new WorkflowsTimeoutError(summary, limits.timeoutMs, attempts);
-        const reason = cause instanceof Error ? describeNetworkError(cause) : String(cause);
-        throw new WorkflowsConnectionError(summary, reason, attempts, { cause });
+        const reason = failure instanceof Error ? describeNetworkError(failure) : String(failure);
+        throw new WorkflowsConnectionError(summary, reason, attempts, { cause: failure });
       }
-      const { response, body } = outcome;
       let retryAfterExceeded = false;
       if (canRetry && isRetryable(response.status)) {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"), clock.now());
@@ -124,15 +121,33 @@ export function createTransport(options: TransportOptions): Transport {
         }
       }
       record?.({ url: summary.url, attempts, retryAfterExceeded });
-      return replay(response, body, summary.url);
+      return response;
     }
   };
 }
 
-/** What openapi-fetch gets back: the attempt's response, its body (already read) replayed. */
-function replay(from: Response, body: ArrayBuffer, url: string): Response {
-  // An empty body as null: 204, 205 and 304 cannot have one, even an empty one.
-  const response = new Response(body.byteLength > 0 ? body : null, from);
+/**
+ * The response with its body read to the end, for openapi-fetch: its chunks as they arrived (not
+ * text: decoded once, by openapi-fetch; not one buffer: no copy) replayed.
+ */
+async function readToEnd(from: Response, url: string): Promise<Response> {
+  const chunks: Uint8Array[] = [];
+  const reader = from.body?.getReader();
+  if (reader) {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      if (read.value.byteLength) chunks.push(read.value);
+    }
+  }
+  // No body rather than an empty one: 204, 205 and 304 cannot have one.
+  const body = chunks.length
+    ? new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      })
+    : null;
+  const response = new Response(body, from);
   // A constructed Response has an empty url; callers of client.raw expect the one it went to.
   Object.defineProperty(response, "url", { value: url });
   return response;

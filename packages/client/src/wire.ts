@@ -106,11 +106,7 @@ export function toWalk(params: IterateWorkflowInstancesInput): WalkInput {
   } = (params ?? {}) as IterateWorkflowInstancesInput & Pick<ListWorkflowInstancesParams, "limit" | "offset">;
   for (const [name, value] of Object.entries({ limit, offset })) {
     if (value !== undefined) {
-      throw new InvalidParameterError(
-        name,
-        value,
-        "is not a walk parameter: use pageSize (the walk owns offsets)",
-      );
+      throw new InvalidParameterError(name, value, "is not a walk parameter, use pageSize");
     }
   }
   // Infinity, the default, is no cap.

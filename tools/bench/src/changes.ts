@@ -4,11 +4,11 @@ import type { Row } from "./result.js";
 const WHY: Record<string, string> = {
   overhead:
     "What the client adds to openapi-fetch per call: the parameters checked against the spec, a per-attempt " +
-    "timeout (an AbortController and a timer), the page's shape checked, and — the largest part in a CPU " +
-    "profile (≈65 µs of ≈150 µs a call on a page of 100) — the body, read inside the attempt so the timeout " +
-    "covers it and a reset mid-body is retried, handed to openapi-fetch as a new Response (undici copies it " +
-    "into a new stream). A Response subclass answering text() from memory measured 1.12× and 1.02×, but it " +
-    "was a second path kept for a benchmark: removed. Next to a real network (tens of ms a request) none of it shows.",
+    "timeout (an AbortController and a timer), the page's shape checked, and the body read to its end inside " +
+    "the attempt (so the timeout covers it and a reset mid-body is retried) and handed to openapi-fetch as a new " +
+    "Response over the same chunks: ≈50 µs of CPU a call, and a few more turns of the event loop. A Response " +
+    "subclass answering text() from memory measured 1.12× and 1.02×, but it was a second path kept for a " +
+    "benchmark: removed. Next to a real network (tens of ms a request) none of it shows.",
   pagination:
     "Per page the client does more than the loop — it pins the walk, drops repeats, checks the page's shape, " +
     "bounds the request with a timeout — and hands instances out through an async iterator: ≈0.5 ms per page " +
@@ -30,10 +30,11 @@ retired. Every request now goes through openapi-fetch with the transport (auth, 
 body read inside the attempt) as its \`fetch\`, and the anchor is what the client is built on: a bare openapi-fetch
 \`GET\` of the same page, ≤ 1.10×; raw fetch stays as a row for information. Kept from the earlier profiling (an
 early measurement was 1.37× raw fetch on a page of 100): the body is read once inside the attempt and handed to
-openapi-fetch as that text; one \`AbortController\` per attempt carries both the caller's signal and the timeout
+openapi-fetch as the chunks that arrived (as text it cost a decode, an encode and a second decode, and as one
+buffer a copy: 1.25× and 1.11× openapi-fetch on pages of 100 and 500, now 1.16× and 1.05×); one \`AbortController\` per attempt carries both the caller's signal and the timeout
 (not \`AbortSignal.any\`, tens of µs a call on Node 20); the platform's fetch gets \`(request, init)\` rather than a
 copy of the \`Request\`. The read-ahead (\`prefetch\`), the per-call options, and the walk's offset-unit check and
-same-instant handling cost bytes: the bundle target (8 KiB) is missed by ~840 B after a size pass (see the gap below),
+same-instant handling cost bytes: the bundle target (8 KiB) is missed by ~1 000 B after a size pass (see the gap below),
 so \`budget.json\` holds it at 9 KiB, never to rise.
 
 **Reference provider (packages/provider).** It scanned every instance and ran \`JSON.stringify\` on every
