@@ -39,8 +39,11 @@ it("honours every pact of every consumer", async () => {
 
 it("fails a provider that counts offset in items: the pacts pin the unit", async () => {
   const itemsProvider = await startProvider({ definitions: [], offsetUnit: "items" });
+  // Pact's core prints its report on stdout: say that the FAILED lines below are this test's point.
+  console.info("▼ expected to fail: the pacts verified on a provider that counts offset in items");
   try {
     await expect(verify(itemsProvider, await findPactFiles())).rejects.toThrow();
+    console.info("▲ it failed, as it must: the pacts pin the offset unit");
   } finally {
     await itemsProvider.close();
   }
