@@ -72,6 +72,8 @@ describe.each([
     const output = `${stdout}\n${stderr}`;
     expect([code, signal], output).toEqual([0, null]);
     expect(output).toContain(stopped);
+    // The server's own lines, without turbo's task prefix.
+    expect(stdout).toMatch(/^(reference provider|Prism mock \([\w ]+\)) listening on http/m);
     expect(output).not.toMatch(/ELIFECYCLE|Command failed/);
   });
 });
