@@ -137,7 +137,8 @@ export function parseConfig(
         "needs a definition version N here (alone, --version prints the version of workflows-monitor)",
       );
     }
-    throw new UsageError(undefined, message.split(". ")[0] ?? message);
+    // Node's first sentence only: its advice lines ("Did you forget…") would break the one-line promise.
+    throw new UsageError(undefined, message.split(/\.\s/)[0] ?? message);
   }
   if (values.help) return "help";
   if (values.account === undefined) throw new UsageError("--account", "is required");

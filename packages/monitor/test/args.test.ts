@@ -120,6 +120,18 @@ describe("parseConfig", () => {
     expect(run).toThrow(message);
   });
 
+  it("a dash-led value that is not a number is Node's first sentence, on one line", () => {
+    let thrown: unknown;
+    try {
+      parseConfig([...ids, "--account", "-x"], {});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).message).toContain("Option '--account' argument is ambiguous");
+    expect((thrown as Error).message).not.toContain("\n");
+  });
+
   it("hands a negative --page-size or --version after a space to the client's range checks, as with `=`", () => {
     expect(parse(["--page-size", "-1", "--version", "-2"])).toMatchObject({
       pageSize: Number.NaN,
