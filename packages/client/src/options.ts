@@ -148,11 +148,9 @@ function baseUrlOption(baseUrl: string): string {
 
 /** Checks the client's options (InvalidParameterError naming the first bad one) and fills in defaults. */
 export function clientSettings(options: WorkflowsClientOptions): ClientSettings {
-  if (typeof options?.apiKey !== "string" || !/^[\x21-\x7e]+$/.test(options.apiKey)) {
-    // Never echo the key back: it is a secret even when it is malformed.
-    throw new InvalidParameterError("apiKey", "<redacted>", "must be a non-empty string of visible ASCII");
-  }
-  const { clock = systemClock, random = Math.random } = options;
+  // Not an object (a bare key, say): then no apiKey was given.
+  if (typeof options !== "object" || !options) options = {} as WorkflowsClientOptions;
+  const { apiKey, clock = systemClock, random = Math.random } = options;
   const seams = {
     random,
     "clock.now": clock?.now,
@@ -162,9 +160,9 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
   for (const [name, value] of Object.entries(seams)) {
     if (typeof value !== "function") throw new InvalidParameterError(name, value, "must be a function");
   }
-  // Every option has its setting here: an option without one is a typo.
-  return checkKeys(options, {
-    apiKey: options.apiKey,
+  // Every option has its setting here: an option without one is a typo (first: it may be a misspelt apiKey).
+  const settings = checkKeys(options, {
+    apiKey,
     baseUrl: baseUrlOption(options.baseUrl ?? servers[0]),
     fetch: options.fetch,
     validate: options.validate ?? true,
@@ -180,6 +178,15 @@ export function clientSettings(options: WorkflowsClientOptions): ClientSettings 
     clock,
     random,
   });
+  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
+    // Never echo the key back: it is a secret even when it is malformed.
+    throw new InvalidParameterError(
+      "apiKey",
+      apiKey === undefined ? apiKey : "<redacted>",
+      "must be a non-empty string of visible ASCII",
+    );
+  }
+  return settings;
 }
 
 function headersOption(headers: HeadersInit | undefined): Headers {

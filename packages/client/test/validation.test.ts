@@ -184,11 +184,37 @@ describe("createWorkflowsClient", () => {
     }
     expect((thrown as object | undefined)?.constructor).toBe(InvalidParameterError);
     const invalid = thrown as InvalidParameterError;
+    // Nothing to hide when no key was given: the message says so instead of "<redacted>".
+    const shown = key === undefined ? undefined : "<redacted>";
     expect({ parameter: invalid.parameter, value: invalid.value }).toEqual({
       parameter: "apiKey",
+      value: shown,
+    });
+    expect(invalid.message).toBe(
+      `apiKey must be a non-empty string of visible ASCII (got ${key === undefined ? "undefined" : '"<redacted>"'})`,
+    );
+    expect(`${invalid.message}${invalid.stack}${JSON.stringify(invalid)}`).not.toContain("SECRET");
+  });
+
+  it.each([undefined, null, "sk-test-SECRET-123"])("reads options %j as no key given", (options) => {
+    expect(() => createWorkflowsClient(options as unknown as WorkflowsClientOptions)).toThrow(
+      "apiKey must be a non-empty string of visible ASCII (got undefined)",
+    );
+  });
+
+  it("names a misspelt apiKey as the unknown option it is, never with its value", () => {
+    let thrown: unknown;
+    try {
+      createWorkflowsClient({ apikey: secret } as unknown as WorkflowsClientOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    const invalid = thrown as InvalidParameterError;
+    expect({ parameter: invalid.parameter, value: invalid.value }).toEqual({
+      parameter: "apikey",
       value: "<redacted>",
     });
-    expect(invalid.message).toBe('apiKey must be a non-empty string of visible ASCII (got "<redacted>")');
+    expect(invalid.message).toMatch(/^apikey is not an option \(known: apiKey, baseUrl, /);
     expect(`${invalid.message}${invalid.stack}${JSON.stringify(invalid)}`).not.toContain("SECRET");
   });
 

@@ -74,7 +74,7 @@ export function parseMockArgs(
 
 function parse(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: joinDashValues(argv, ["--port", "--seed"]),
     options: {
       port: { type: "string" },
       host: { type: "string" },
@@ -85,6 +85,25 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   }).values;
+}
+
+/**
+ * `--port -1` as `--port=-1`: Node reads a dash-led value as a missing one ("argument is
+ * ambiguous"), so the flag's own range message would never be shown.
+ */
+function joinDashValues(argv: readonly string[], flags: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (flags.includes(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 /** Node's listen errors: the address cannot be had, which another port or host may fix. */

@@ -41,6 +41,7 @@ describe("parseMockArgs", () => {
     [[], { PORT: "4620" }, { ...serve, port: 4620 }],
     [["--port", "4620"], { PORT: "1" }, { ...serve, port: 4620 }],
     [["--dynamic", "--seed", "demo", "--quiet"], {}, { ...serve, dynamic: true, seed: "demo", quiet: true }],
+    [["--dynamic", "--seed", "-7"], {}, { ...serve, dynamic: true, seed: "-7" }],
     [
       ["--spec", "a.yaml", "--host", "::1", "--port=0"],
       {},
@@ -55,6 +56,7 @@ describe("parseMockArgs", () => {
   it.each([
     [["--port", "http"], {}, '--port must be an integer from 0 to 65535 (got "http")'],
     [["--port", "70000"], {}, '--port must be an integer from 0 to 65535 (got "70000")'],
+    [["--port", "-1"], {}, '--port must be an integer from 0 to 65535 (got "-1")'],
     [[], { PORT: "abc" }, '--port must be an integer from 0 to 65535 (got "abc")'],
     [["--seed", ""], {}, "--seed must not be empty"],
     [["--spec", ""], {}, "--spec must not be empty"],

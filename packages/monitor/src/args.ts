@@ -99,6 +99,17 @@ function webhookUrl(source: string, text: string): string {
   return text;
 }
 
+/** `--page-size -1` as `--page-size=-1`: parseArgs takes a value that starts with a dash for a missing one. */
+const joinNegativeNumbers = (args: readonly string[]): string[] =>
+  args.reduce<string[]>((joined, arg) => {
+    const flag = joined[joined.length - 1] ?? "";
+    const takesValue = (FLAGS as Record<string, { type: string }>)[flag.slice(2)]?.type === "string";
+    if (flag.startsWith("--") && takesValue && /^-[\d.]/.test(arg))
+      joined[joined.length - 1] = `${flag}=${arg}`;
+    else joined.push(arg);
+    return joined;
+  }, []);
+
 /**
  * Flags and environment to a config; `"help"` for `--help`, `"version"` for `--version` (or `-V`)
  * alone. Throws UsageError naming the flag.
@@ -111,7 +122,12 @@ export function parseConfig(
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return "version";
   let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>["values"];
   try {
-    values = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args: joinNegativeNumbers(argv),
+      options: FLAGS,
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     if (!code?.startsWith("ERR_PARSE_ARGS")) throw error;
@@ -121,7 +137,8 @@ export function parseConfig(
         "needs a definition version N here (alone, --version prints the version of workflows-monitor)",
       );
     }
-    throw new UsageError(undefined, message.split(". ")[0] ?? message);
+    // Node's first sentence only: its advice lines ("Did you forget…") would break the one-line promise.
+    throw new UsageError(undefined, message.split(/\.\s/)[0] ?? message);
   }
   if (values.help) return "help";
   if (values.account === undefined) throw new UsageError("--account", "is required");
@@ -132,6 +149,11 @@ export function parseConfig(
   }
   const hook = values.webhook ?? (env.WORKFLOWS_MONITOR_WEBHOOK || undefined);
   const hookSource = values.webhook === undefined ? "WORKFLOWS_MONITOR_WEBHOOK" : "--webhook";
+  // Checked with or without a webhook: a mistake is refused now, not when a webhook is added.
+  const hookOptions = {
+    timeoutMs: parseDuration("--webhook-timeout", values["webhook-timeout"]),
+    retries: count("--webhook-retries", values["webhook-retries"], DEFAULTS.webhookRetries, 0, 10),
+  };
   return {
     accountId: values.account,
     definitionIds: values.definition,
@@ -144,14 +166,7 @@ export function parseConfig(
     maxBackoffMs: parseDuration("--max-backoff", values["max-backoff"]),
     maxReported: count("--max-reported", values["max-reported"], DEFAULTS.maxReported, 1, 1_000_000),
     checkpointPath: values.checkpoint,
-    webhook:
-      hook === undefined
-        ? undefined
-        : {
-            url: webhookUrl(hookSource, hook),
-            timeoutMs: parseDuration("--webhook-timeout", values["webhook-timeout"]),
-            retries: count("--webhook-retries", values["webhook-retries"], DEFAULTS.webhookRetries, 0, 10),
-          },
+    webhook: hook === undefined ? undefined : { url: webhookUrl(hookSource, hook), ...hookOptions },
     once: values.once,
     verbose: values.verbose,
   };

@@ -77,7 +77,8 @@ const SOURCES: Readonly<Record<string, string>> = {
   definitionId: "--definition",
   version: "--version",
   pageSize: "--page-size",
-  startTimeFrom: "--lookback or --since",
+  // Only --since reaches the client as typed: --lookback is checked as a duration before (parseDuration).
+  startTimeFrom: "--since",
   apiKey: "WORKFLOWS_API_KEY",
   baseUrl: "WORKFLOWS_BASE_URL",
   maxRetries: "WORKFLOWS_MAX_RETRIES",

@@ -96,6 +96,21 @@ describe("parseConfig", () => {
       ["--webhook", "https://h.test/", "--webhook-retries", "11"],
       '--webhook-retries must be an integer from 0 to 10 (got "11")',
     ],
+    // Refused the same with or without a webhook, so adding one later cannot reveal a mistake.
+    [["--webhook-retries", "11"], '--webhook-retries must be an integer from 0 to 10 (got "11")'],
+    [["--webhook-retries", "abc"], '--webhook-retries must be an integer from 0 to 10 (got "abc")'],
+    [
+      ["--webhook-timeout", "0ms"],
+      '--webhook-timeout must be a duration from 1ms to 24d such as 500ms, 30s, 5m, 24h (got "0ms")',
+    ],
+    // A negative number after a space reaches the range check, as with `=`, not Node's "ambiguous".
+    [["--max-reported", "-5"], '--max-reported must be an integer from 1 to 1000000 (got "-5")'],
+    [["--max-reported=-5"], '--max-reported must be an integer from 1 to 1000000 (got "-5")'],
+    [["--webhook-retries", "-1"], '--webhook-retries must be an integer from 0 to 10 (got "-1")'],
+    [
+      ["--interval", "-.5s"],
+      '--interval must be a duration from 1ms to 24d such as 500ms, 30s, 5m, 24h (got "-.5s")',
+    ],
     [["--bogus"], "Unknown option '--bogus'"],
     [["extra"], "Unexpected argument 'extra'"],
     [["--once=yes"], "Option '--once' does not take an argument"],
@@ -103,6 +118,25 @@ describe("parseConfig", () => {
     const run = () => parseConfig([...base, ...args], {});
     expect(run).toThrow(UsageError);
     expect(run).toThrow(message);
+  });
+
+  it("a dash-led value that is not a number is Node's first sentence, on one line", () => {
+    let thrown: unknown;
+    try {
+      parseConfig([...ids, "--account", "-x"], {});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).message).toContain("Option '--account' argument is ambiguous");
+    expect((thrown as Error).message).not.toContain("\n");
+  });
+
+  it("hands a negative --page-size or --version after a space to the client's range checks, as with `=`", () => {
+    expect(parse(["--page-size", "-1", "--version", "-2"])).toMatchObject({
+      pageSize: Number.NaN,
+      version: Number.NaN,
+    });
   });
 
   it.each([

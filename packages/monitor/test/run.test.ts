@@ -290,6 +290,42 @@ describe("exit codes", () => {
       message: "--page-size must be an integer from 1 to 500",
     },
     {
+      name: "a negative page size after a space",
+      args: ["--page-size", "-1"],
+      env: {},
+      code: 2,
+      message: "--page-size must be an integer from 1 to 500\n",
+    },
+    {
+      name: "a negative page size after =",
+      args: ["--page-size=-1"],
+      env: {},
+      code: 2,
+      message: "--page-size must be an integer from 1 to 500\n",
+    },
+    {
+      name: "bad webhook retries without a webhook",
+      args: ["--webhook-retries", "abc", "--once"],
+      env: {},
+      code: 2,
+      message: '--webhook-retries must be an integer from 0 to 10 (got "abc")\n',
+    },
+    {
+      name: "a --since that is not a date-time",
+      args: ["--since", "yesterday"],
+      env: {},
+      code: 2,
+      message: "--since must be an ISO 8601 date-time like 2021-06-30T03:20:39.3857479Z\n",
+    },
+    {
+      name: "a --lookback that is not a duration",
+      args: ["--lookback", "yesterday"],
+      env: {},
+      code: 2,
+      message:
+        '--lookback must be a duration from 1ms to 366d such as 500ms, 30s, 5m, 24h (got "yesterday")\n',
+    },
+    {
       name: "a version of 0",
       args: ["--version", "0"],
       env: {},

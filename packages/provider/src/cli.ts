@@ -6,6 +6,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, listen: 3 } as const;
 
 /** The bearer key the bin accepts by default: the one the quick start and the READMEs use (not a secret). */
 export const DEMO_API_KEY = "local-demo-key";
+/** The key to accept, from the environment: out of the command lines that pnpm, turbo and ps print. */
+export const KEY_VARIABLE = "WORKFLOWS_PROVIDER_API_KEY";
 
 export const USAGE = `Usage: workflows-provider [--port N] [--host H] [--seed N] [--api-key K ... | --any-key]
 
@@ -18,6 +20,7 @@ Options:
   --host H     address to listen on (default: 127.0.0.1)
   --seed N     seed of the demo data set, an integer from 0 to 4294967295 (default: 1)
   --api-key K  accept the bearer key K instead of ${DEMO_API_KEY}; repeat it for several
+               (or set ${KEY_VARIABLE}=K: pnpm, turbo and ps show command lines)
   --any-key    accept any non-empty bearer key (as a mock does)
   -h, --help   print this help and exit
 
@@ -56,7 +59,7 @@ export function parseProviderArgs(
   };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinDashValues(argv, ["--port", "--seed"]),
       options: {
         port: { type: "string" },
         host: { type: "string" },
@@ -86,16 +89,37 @@ export function parseProviderArgs(
   }
   const host = values.host ?? "127.0.0.1";
   if (host === "") return { kind: "usage", message: "--host must not be empty" };
-  const keys = values["api-key"];
-  if (keys && values["any-key"]) {
+  const fromEnv = env[KEY_VARIABLE];
+  const keys = values["api-key"] ?? (fromEnv ? [fromEnv] : undefined);
+  if (values["api-key"] && values["any-key"]) {
     return { kind: "usage", message: "--any-key accepts every key: give it or --api-key, not both" };
   }
   // The key itself is never echoed: it may be a real one.
   if (keys?.some((key) => !KEY.test(key))) {
-    return { kind: "usage", message: "--api-key must be printable ASCII without spaces (a bearer token)" };
+    const source = values["api-key"] ? "--api-key" : KEY_VARIABLE;
+    return { kind: "usage", message: `${source} must be printable ASCII without spaces (a bearer token)` };
   }
   const apiKeys = values["any-key"] ? undefined : (keys ?? [DEMO_API_KEY]);
   return { kind: "serve", port: Number(port), host, seed: Number(seed), apiKeys };
+}
+
+/**
+ * `--port -1` as `--port=-1`: Node reads a dash-led value as a missing one ("argument is
+ * ambiguous"), so the flag's own range message would never be shown.
+ */
+function joinDashValues(argv: readonly string[], flags: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (flags.includes(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 /** The startup line saying which bearer keys are accepted; only the demo key is shown (it is no secret). */
@@ -105,8 +129,7 @@ export function keysLine(apiKeys: readonly string[] | undefined): string {
     return `only the bearer key ${DEMO_API_KEY} is accepted (--api-key K for others, --any-key for any)`;
   }
   const count = new Set(apiKeys).size;
-  const which =
-    count === 1 ? "bearer key given with --api-key is" : `${count} bearer keys given with --api-key are`;
+  const which = count === 1 ? "bearer key given is" : `${count} bearer keys given are`;
   return `only the ${which} accepted (not shown)`;
 }
 

@@ -33,6 +33,22 @@ describe("parseProviderArgs", () => {
     ],
     [["--any-key"], {}, { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: undefined }],
     [["-h", "--port", "abc"], {}, { kind: "help" }],
+    // The key from the environment keeps it out of the command lines pnpm, turbo and ps show.
+    [
+      [],
+      { WORKFLOWS_PROVIDER_API_KEY: "sk-env" },
+      { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: ["sk-env"] },
+    ],
+    [
+      ["--api-key", "k1"],
+      { WORKFLOWS_PROVIDER_API_KEY: "sk-env" },
+      { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: ["k1"] },
+    ],
+    [
+      ["--any-key"],
+      { WORKFLOWS_PROVIDER_API_KEY: "sk-env" },
+      { kind: "serve", port: 4011, host: "127.0.0.1", seed: 1, apiKeys: undefined },
+    ],
   ])("%j with env %j", (argv, env, expected) => {
     expect(parseProviderArgs(argv, env)).toEqual(expected);
   });
@@ -40,7 +56,8 @@ describe("parseProviderArgs", () => {
   it.each([
     [["--port", "abc"], {}, '--port must be an integer from 0 to 65535 (got "abc")'],
     [["--port", "65536"], {}, '--port must be an integer from 0 to 65535 (got "65536")'],
-    [["--port", "-1"], {}, "--port"],
+    [["--port", "-1"], {}, '--port must be an integer from 0 to 65535 (got "-1")'],
+    [["--seed", "-1"], {}, '--seed must be an integer from 0 to 4294967295 (got "-1")'],
     [["--port", "1e3"], {}, '--port must be an integer from 0 to 65535 (got "1e3")'],
     [[], { PORT: "http" }, '--port must be an integer from 0 to 65535 (got "http")'],
     [["--seed", "foo"], {}, '--seed must be an integer from 0 to 4294967295 (got "foo")'],
@@ -53,6 +70,7 @@ describe("parseProviderArgs", () => {
     [["--api-key", "k", "--any-key"], {}, "--any-key accepts every key: give it or --api-key, not both"],
     [["--api-key", "two words"], {}, "--api-key must be printable ASCII without spaces (a bearer token)"],
     [["--api-key", ""], {}, "--api-key must be printable ASCII without spaces"],
+    [[], { WORKFLOWS_PROVIDER_API_KEY: "a b" }, "WORKFLOWS_PROVIDER_API_KEY must be printable ASCII"],
   ])("refuses %j with env %j in one line", (argv, env, message) => {
     const command = parseProviderArgs(argv, env);
     expect(command).toMatchObject({ kind: "usage", message: expect.stringContaining(message) });
@@ -64,8 +82,8 @@ describe("keysLine", () => {
   it.each([
     [DEMO, "only the bearer key local-demo-key is accepted (--api-key K for others, --any-key for any)"],
     [undefined, "any bearer key is accepted (--any-key)"],
-    [["sk-live-secret"], "only the bearer key given with --api-key is accepted (not shown)"],
-    [["a", "b", "a"], "only the 2 bearer keys given with --api-key are accepted (not shown)"],
+    [["sk-live-secret"], "only the bearer key given is accepted (not shown)"],
+    [["a", "b", "a"], "only the 2 bearer keys given are accepted (not shown)"],
   ])("%j: %s", (keys, line) => {
     expect(keysLine(keys)).toBe(line);
   });

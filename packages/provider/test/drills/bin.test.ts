@@ -97,7 +97,7 @@ describe("workflows-provider", () => {
 
   it("--api-key K (repeatable) replaces the demo key, never printed; --any-key accepts any key", async () => {
     const keyed = await serving("--api-key", "sk-one-SECRET", "--api-key", "sk-two-SECRET");
-    expect(keyed.keysLine).toContain("only the 2 bearer keys given with --api-key are accepted (not shown)");
+    expect(keyed.keysLine).toContain("only the 2 bearer keys given are accepted (not shown)");
     expect((await keyed.ask("sk-two-SECRET")).status).toBe(200);
     expect(await keyed.ask("local-demo-key")).toMatchObject({ status: 401, code: 1200 });
     keyed.provider.signal("SIGTERM");

@@ -96,3 +96,23 @@ describe.each([
     expect(withArgs.filter((t) => t.cliArguments.length > 0).map((t) => t.taskId)).toEqual([task]);
   });
 });
+
+describe("pnpm provider with the key in the environment", () => {
+  it("accepts it, and neither pnpm, turbo nor the provider prints it", { timeout: 180_000 }, async () => {
+    const key = "sk-from-the-environment";
+    const server = startProcess("pnpm", ["provider", "--", "--port", "0"], {
+      cwd: root,
+      inheritEnv: true,
+      env: { WORKFLOWS_PROVIDER_API_KEY: key },
+    });
+    const url = (await server.stdout.waitFor(/listening on (http:\/\/\S+)/)).groups[1];
+    const ids = "accounts/demo-account/definitions/08ff49b6-f772-4632-a716-c43069c43a8c/workflows?limit=1";
+    const status = async (bearer: string) =>
+      (await fetch(`${url}/api/v1/${ids}`, { headers: { authorization: `Bearer ${bearer}` } })).status;
+    expect([await status(key), await status("local-demo-key")]).toEqual([200, 401]);
+    server.signal("SIGINT");
+    const { stdout, stderr } = await server.exited;
+    expect(stdout).toContain("only the bearer key given is accepted (not shown)");
+    expect(`${stdout}\n${stderr}`).not.toContain(key);
+  });
+});
