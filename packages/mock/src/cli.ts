@@ -1,6 +1,14 @@
 // The `workflows-mock` command line, parsed without side effects (main.ts runs it).
 import { parseArgs } from "node:util";
 
+/** `--port -1` as `--port=-1`: Node reads a dash-led value as a missing one, hiding the range message. */
+const withDashValues = (argv: readonly string[]) => {
+  const joins = (flag = "", value = "") => (flag === "--port" || flag === "--seed") && /^-\d/.test(value);
+  return argv.flatMap((arg, i) =>
+    joins(arg, argv[i + 1]) ? [`${arg}=${argv[i + 1]}`] : joins(argv[i - 1], arg) ? [] : [arg],
+  );
+};
+
 /** Exit codes of `workflows-mock` (documented in the README). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, listen: 3 } as const;
 
@@ -74,7 +82,7 @@ export function parseMockArgs(
 
 function parse(argv: string[]) {
   return parseArgs({
-    args: joinDashValues(argv, ["--port", "--seed"]),
+    args: withDashValues(argv),
     options: {
       port: { type: "string" },
       host: { type: "string" },
@@ -85,25 +93,6 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   }).values;
-}
-
-/**
- * `--port -1` as `--port=-1`: Node reads a dash-led value as a missing one ("argument is
- * ambiguous"), so the flag's own range message would never be shown.
- */
-function joinDashValues(argv: readonly string[], flags: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const next = argv[i + 1];
-    if (flags.includes(arg) && next !== undefined && /^-\d/.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
-    }
-  }
-  return joined;
 }
 
 /** Node's listen errors: the address cannot be had, which another port or host may fix. */
