@@ -34,7 +34,8 @@ it("runs without Pact's anonymous usage tracking (the task sets PACT_DO_NOT_TRAC
 it("honours every pact of every consumer", async () => {
   const pactUrls = await findPactFiles();
   expect(pactUrls.length).toBeGreaterThan(0);
-  expect(await verify(provider, pactUrls)).toContain("workflows-api");
+  // Resolves only when every interaction holds (the test below shows it rejecting).
+  await expect(verify(provider, pactUrls)).resolves.toBeDefined();
 });
 
 it("fails a provider that counts offset in items: the pacts pin the unit", async () => {
@@ -58,6 +59,6 @@ console.info(publishing.summary);
 it.runIf(publishing.options !== undefined)(
   "verifies the broker's pacts and publishes the results",
   async () => {
-    expect(await verify(provider, [], publishing.options)).toContain("workflows-api");
+    await expect(verify(provider, [], publishing.options)).resolves.toBeDefined();
   },
 );
