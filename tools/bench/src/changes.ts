@@ -3,10 +3,9 @@ import type { Row } from "./result.js";
 /** Why a target can be missed, by benchmark: what the profile says the difference is made of. */
 const WHY: Record<string, string> = {
   overhead:
-    "What the client adds to openapi-fetch per call: the parameters checked against the spec, a per-attempt " +
-    "timeout (an AbortController and a timer), the page's shape checked, and the body read to its end inside " +
-    "the attempt (so the timeout covers it and a reset mid-body is retried) and handed to openapi-fetch as a new " +
-    "Response over the same chunks: ≈50 µs of CPU a call, and a few more turns of the event loop. A Response " +
+    "The client's additions (see the note under the table) cost ≈50 µs of CPU a call and a few more turns of " +
+    "the event loop, most of it the body read to its end inside the attempt (so the timeout covers it and a " +
+    "reset mid-body is retried) and handed to openapi-fetch as a new Response over the same chunks. A Response " +
     "subclass answering text() from memory measured 1.12× and 1.02×, but it was a second path kept for a " +
     "benchmark: removed. Next to a real network (tens of ms a request) none of it shows.",
   pagination:

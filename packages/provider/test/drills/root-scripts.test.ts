@@ -48,17 +48,26 @@ async function dryRun(script: string, extra: string): Promise<DryTask[]> {
   return tasks;
 }
 
+/**
+ * The script's tasks with `extra` appended, after checking that the script builds first and that
+ * `extra` leaves every task's hash but `task`'s as it was.
+ */
+async function withArguments(script: string, task: string, extra: string): Promise<DryTask[]> {
+  const command = scripts[script] as string;
+  const [plain, withArgs] = [await dryRun(command, ""), await dryRun(command, extra)];
+  const hashes = (tasks: DryTask[]) =>
+    new Map(tasks.filter((t) => t.taskId !== task).map((t) => [t.taskId, t.hash]));
+  expect(hashes(plain).size, "the script builds first").toBeGreaterThan(1);
+  expect(hashes(withArgs)).toEqual(hashes(plain));
+  return withArgs;
+}
+
 describe.each([
   { script: "provider", task: "@workflows-kit/provider#provider", stopped: "reference provider stopped" },
   { script: "mock", task: "@workflows-kit/mock#mock", stopped: "Prism mock stopped" },
 ])("pnpm $script", ({ script, task, stopped }) => {
   it("arguments reach the server only: the build's cache key stays the same", async () => {
-    const command = scripts[script] as string;
-    const [plain, withArgs] = [await dryRun(command, ""), await dryRun(command, "-- --port 4630")];
-    const hashes = (tasks: DryTask[]) =>
-      new Map(tasks.filter((t) => t.taskId !== task).map((t) => [t.taskId, t.hash]));
-    expect(hashes(plain).size, "the script builds first").toBeGreaterThan(1);
-    expect(hashes(withArgs)).toEqual(hashes(plain));
+    const withArgs = await withArguments(script, task, "-- --port 4630");
     expect(withArgs.filter((t) => t.cliArguments.length > 0).map((t) => [t.taskId, t.cliArguments])).toEqual([
       [task, ["--port", "4630"]],
     ]);
@@ -87,12 +96,7 @@ describe.each([
   },
 ])("pnpm $script", ({ script, task, args }) => {
   it("arguments reach the command only: the builds' cache keys stay the same", async () => {
-    const command = scripts[script] as string;
-    const [plain, withArgs] = [await dryRun(command, ""), await dryRun(command, `-- ${args.join(" ")}`)];
-    const hashes = (tasks: DryTask[]) =>
-      new Map(tasks.filter((t) => t.taskId !== task).map((t) => [t.taskId, t.hash]));
-    expect(hashes(plain).size, "the script builds first").toBeGreaterThan(1);
-    expect(hashes(withArgs)).toEqual(hashes(plain));
+    const withArgs = await withArguments(script, task, `-- ${args.join(" ")}`);
     expect(withArgs.filter((t) => t.cliArguments.length > 0).map((t) => t.taskId)).toEqual([task]);
   });
 });
